@@ -1,0 +1,162 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+import { envSchema } from './config.schema.js';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Public base of every URL, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly limits: {
+    readonly maxBytes: number;
+    readonly maxBytesGuest: number;
+    readonly maxPixels: number;
+    readonly maxFrames: number;
+    readonly maxAnimationPixels: number;
+    readonly maxVideoSeconds: number;
+  };
+  readonly urlSources: {
+    readonly mode: 'off' | 'admins' | 'everyone';
+    /** CIDR ranges that are allowed although private (tests use 127.0.0.0/8). */
+    readonly allowPrivate: readonly string[];
+    readonly timeoutMs: number;
+    readonly maxRedirects: number;
+  };
+  readonly duplicates: 'allow' | 'reuse' | 'reject';
+  readonly expiration: { readonly minSeconds: number; readonly maxSeconds: number };
+  readonly flood: {
+    readonly enabled: boolean;
+    readonly minute: number;
+    readonly hour: number;
+    readonly day: number;
+    readonly week: number;
+    readonly month: number;
+  };
+  readonly moderation: 'off' | 'all' | 'guest';
+  readonly guestKey: string;
+  readonly timeZone: string;
+  readonly routes: { readonly image: string; readonly video: string };
+  readonly seoUrls: boolean;
+  readonly fileNaming: 'original' | 'random' | 'mixed';
+  /** Undefined means: generated once and kept in the database. */
+  readonly idSalt: string | undefined;
+  readonly idPadding: number;
+  readonly keepExif: boolean;
+  readonly thumbSize: number;
+  readonly mediumSize: number;
+  readonly loaderMaxBytes: number;
+  readonly mediaConcurrency: number;
+  readonly adminPassword: string | undefined;
+  readonly keepAliveTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly jobIntervalMs: number;
+  readonly ffmpegPath: string | undefined;
+  readonly ffprobePath: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads configuration from an environment map; reports every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", so `FOO=` in a .env file falls back to the default.
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.PINHOLE_EXPIRATION_MIN_SECONDS > e.PINHOLE_EXPIRATION_MAX_SECONDS) {
+    problems.push('PINHOLE_EXPIRATION_MIN_SECONDS: must not exceed PINHOLE_EXPIRATION_MAX_SECONDS');
+  }
+  if (e.PINHOLE_ROUTE_IMAGE === e.PINHOLE_ROUTE_VIDEO) problems.push('PINHOLE_ROUTE_VIDEO: must differ from PINHOLE_ROUTE_IMAGE');
+  const allowPrivate = e.PINHOLE_URL_ALLOW_PRIVATE.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const cidr of allowPrivate) {
+    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) problems.push(`PINHOLE_URL_ALLOW_PRIVATE: "${cidr}" is not a CIDR range`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.PINHOLE_DATA_DIR);
+  const dbUrl = e.PINHOLE_DATABASE_URL;
+  const database: Config['database'] =
+    dbUrl === undefined
+      ? { kind: 'sqlite', file: path.join(dataDir, 'pinhole.db') }
+      : dbUrl.startsWith('sqlite:')
+        ? { kind: 'sqlite', file: path.resolve(dbUrl.slice('sqlite:'.length)) }
+        : { kind: 'postgres', url: dbUrl };
+  const baseUrl = (e.PINHOLE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const mb = (n: number) => Math.round(n * 1_000_000);
+
+  return deepFreeze<Config>({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    baseUrl,
+    database,
+    logLevel: e.PINHOLE_LOG_LEVEL,
+    trustProxy: e.PINHOLE_TRUST_PROXY,
+    limits: {
+      maxBytes: mb(e.PINHOLE_MAX_UPLOAD_MB),
+      maxBytesGuest: mb(e.PINHOLE_MAX_UPLOAD_MB_GUEST ?? e.PINHOLE_MAX_UPLOAD_MB),
+      maxPixels: Math.round(e.PINHOLE_MAX_MEGAPIXELS * 1_000_000),
+      maxFrames: e.PINHOLE_MAX_FRAMES,
+      maxAnimationPixels: Math.round(e.PINHOLE_MAX_ANIMATION_MEGAPIXELS * 1_000_000),
+      maxVideoSeconds: e.PINHOLE_MAX_VIDEO_SECONDS,
+    },
+    urlSources: {
+      mode: e.PINHOLE_URL_UPLOADS,
+      allowPrivate,
+      timeoutMs: e.PINHOLE_URL_TIMEOUT_MS,
+      maxRedirects: e.PINHOLE_URL_MAX_REDIRECTS,
+    },
+    duplicates: e.PINHOLE_DUPLICATES,
+    expiration: { minSeconds: e.PINHOLE_EXPIRATION_MIN_SECONDS, maxSeconds: e.PINHOLE_EXPIRATION_MAX_SECONDS },
+    flood: {
+      enabled: e.PINHOLE_FLOOD_PROTECTION,
+      minute: e.PINHOLE_FLOOD_PER_MINUTE,
+      hour: e.PINHOLE_FLOOD_PER_HOUR,
+      day: e.PINHOLE_FLOOD_PER_DAY,
+      week: e.PINHOLE_FLOOD_PER_WEEK,
+      month: e.PINHOLE_FLOOD_PER_MONTH,
+    },
+    moderation: e.PINHOLE_MODERATION,
+    guestKey: e.PINHOLE_GUEST_KEY,
+    timeZone: e.PINHOLE_TIMEZONE,
+    routes: { image: e.PINHOLE_ROUTE_IMAGE, video: e.PINHOLE_ROUTE_VIDEO },
+    seoUrls: e.PINHOLE_SEO_URLS,
+    fileNaming: e.PINHOLE_FILE_NAMING,
+    idSalt: e.PINHOLE_ID_SALT,
+    idPadding: e.PINHOLE_ID_PADDING,
+    keepExif: e.PINHOLE_KEEP_EXIF,
+    thumbSize: e.PINHOLE_THUMB_SIZE,
+    mediumSize: e.PINHOLE_MEDIUM_SIZE,
+    loaderMaxBytes: mb(e.PINHOLE_LOADER_MAX_MB),
+    mediaConcurrency: e.PINHOLE_MEDIA_CONCURRENCY === 0 ? availableParallelism() : e.PINHOLE_MEDIA_CONCURRENCY,
+    adminPassword: e.PINHOLE_ADMIN_PASSWORD,
+    keepAliveTimeoutMs: e.PINHOLE_KEEPALIVE_TIMEOUT_MS,
+    requestTimeoutMs: e.PINHOLE_REQUEST_TIMEOUT_MS,
+    jobIntervalMs: e.PINHOLE_JOB_INTERVAL_MS,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+  });
+}
+

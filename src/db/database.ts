@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database, Repositories } from '../ports/repositories.js';
+import { KyselyAlbumRepository } from './album.repository.js';
+import { KyselyApiKeyRepository } from './api-key.repository.js';
+import { KyselyCategoryRepository } from './category.repository.js';
+import { KyselyImageRepository } from './image.repository.js';
+import { KyselyJobRepository } from './job.repository.js';
+import { migrationProvider } from './migrations/index.js';
+import type { DB, SqlDialect } from './schema.js';
+import { KyselySettingRepository } from './setting.repository.js';
+import { PinholeSqliteDialect } from './sqlite-dialect.js';
+import { KyselyUserRepository } from './user.repository.js';
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+
+const PG_POOL_SIZE = 10;
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+/** Plain identifiers only: the name goes into a connection startup option, where quoting rules differ. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens the metadata database and brings its schema up to date before returning.
+ * SQLite: one better-sqlite3 connection in WAL mode (the parent directory is created).
+ * PostgreSQL: a pool of {@link PG_POOL_SIZE}; with `schema`, every connection works in that
+ * schema (created when missing), which is how tests isolate their runs.
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  const { db, dialect } = config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema);
+  try {
+    const migrationSchema = config.kind === 'postgres' ? await preparePostgresSchema(db, config.schema) : undefined;
+    await migrate(db, dialect, migrationSchema);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return createDatabase(db, dialect);
+}
+
+function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const connection = new BetterSqlite3(file);
+  try {
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('busy_timeout = 5000');
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+  return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database: connection }) }), dialect: 'sqlite' };
+}
+
+function openPostgres(url: string, schema: string | undefined): { db: Kysely<DB>; dialect: SqlDialect } {
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`);
+  }
+  // Parsers scoped to this pool: pg's global `types.setTypeParser` would change results for every other pg user in the process.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(PG_INT8, parseSafeInteger);
+  types.setTypeParser(PG_NUMERIC, Number);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    types,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}
+
+function parseSafeInteger(text: string): number {
+  const value = Number(text);
+  // Ids, byte sizes and epoch milliseconds all fit; anything larger would silently lose precision.
+  if (!Number.isSafeInteger(value)) throw new RangeError(`BIGINT ${text} exceeds Number.MAX_SAFE_INTEGER`);
+  return value;
+}
+
+/**
+ * Returns the schema the migration bookkeeping tables belong in. Kysely's migrator looks for its
+ * tables in every schema unless told which one, so a second schema in the same database (another
+ * test run, another app) would otherwise make it believe they already exist.
+ */
+async function preparePostgresSchema(db: Kysely<DB>, schema: string | undefined): Promise<string> {
+  if (schema !== undefined) {
+    try {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    } catch (error) {
+      // Concurrent `create schema if not exists` can still collide on the catalogue's unique index.
+      if (!isPgCode(error, '23505') && !isPgCode(error, '42P06')) throw error;
+    }
+    return schema;
+  }
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const current = rows[0]?.schema;
+  if (current === undefined || current === null) throw new Error('PostgreSQL search_path names no existing schema');
+  return current;
+}
+
+function isPgCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
+}
+
+/**
+ * Processes starting together apply each migration once. On PostgreSQL, Kysely's migrator holds a
+ * session-level advisory lock around the run and reads the applied migrations only once it has it.
+ * On SQLite the run is one BEGIN IMMEDIATE transaction (see PinholeSqliteDialect), so the write
+ * lock plays that part.
+ */
+async function migrate(db: Kysely<DB>, dialect: SqlDialect, migrationTableSchema: string | undefined): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error === undefined) return;
+  const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+  throw new Error(failed === undefined ? 'database migration failed' : `database migration ${failed} failed`, { cause: error });
+}
+
+function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
+  return {
+    users: new KyselyUserRepository(db),
+    apiKeys: new KyselyApiKeyRepository(db),
+    albums: new KyselyAlbumRepository(db),
+    categories: new KyselyCategoryRepository(db),
+    images: new KyselyImageRepository(db),
+    jobs: new KyselyJobRepository(db, dialect),
+    settings: new KyselySettingRepository(db),
+  };
+}
+
+function createDatabase(db: Kysely<DB>, dialect: SqlDialect): Database {
+  let closing: Promise<void> | undefined;
+  return {
+    dialect,
+    ...repositoriesOver(db, dialect),
+    transaction: (fn) => db.transaction().execute((trx) => fn(repositoriesOver(trx, dialect))),
+    close: () => (closing ??= db.destroy()),
+  };
+}

@@ -1,0 +1,212 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ImageRecord, ImageRepository, NewImage } from '../ports/repositories.js';
+import type { DB, ImagesTable } from './schema.js';
+import { FILE_KINDS, fileRow, imageRow, toImageFile, toImageRecord } from './image.mapping.js';
+import { affected, inTransaction, toMs } from './row-mapping.js';
+
+/** Rows per query while streaming file keys; large enough to amortise round trips, small enough to bound memory. */
+const FILE_KEY_PAGE = 500;
+
+/**
+ * Multi-statement writes (insert, deleteRows) join the caller's transaction when the repository
+ * was handed out by `Database.transaction`, and open their own otherwise, so they are atomic either way.
+ */
+export class KyselyImageRepository implements ImageRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  insert(image: NewImage, deleteSecretHash: string): Promise<number> {
+    return inTransaction(this.db, async (trx) => {
+      const { id } = await trx.insertInto('images').values(imageRow(image)).returning('id').executeTakeFirstOrThrow();
+      if (image.files.length > 0) {
+        await trx.insertInto('image_files').values(image.files.map((file) => fileRow(id, file))).execute();
+      }
+      await linkTags(trx, id, image.tags);
+      await trx.insertInto('image_delete_secrets').values({ image_id: id, hash: deleteSecretHash }).execute();
+      if (image.albumId !== null) {
+        await trx
+          .updateTable('albums')
+          .set((eb) => ({ image_count: eb('image_count', '+', 1) }))
+          .where('id', '=', image.albumId)
+          .execute();
+      }
+      return id;
+    });
+  }
+
+  async findById(id: number): Promise<ImageRecord | null> {
+    const row = await this.db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.complete(row) : null;
+  }
+
+  /** Among several matches, prefers the copy that lives longest (no expiry, then the latest expiry). */
+  async findReusable(userId: number | null, sha256: string): Promise<ImageRecord | null> {
+    const row = await this.db
+      .selectFrom('images')
+      .selectAll()
+      .where('user_id', userId === null ? 'is' : '=', userId)
+      .where('sha256', '=', sha256)
+      .where('status', '=', 'active')
+      .orderBy((eb) => eb.case().when('expires_at', 'is', null).then(0).else(1).end())
+      .orderBy('expires_at', 'desc')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? this.complete(row) : null;
+  }
+
+  /** Counts rows still present, whatever their status: a deleted upload no longer counts towards a flood window. */
+  async countUploadsSince(filter: { uploaderIp: string } | { apiKeyId: number }, since: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom('images')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .$call((qb) => ('uploaderIp' in filter ? qb.where('uploader_ip', '=', filter.uploaderIp) : qb.where('api_key_id', '=', filter.apiKeyId)))
+      .where('uploaded_at', '>=', toMs(since))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async getDeleteSecretHash(imageId: number): Promise<string | null> {
+    const row = await this.db.selectFrom('image_delete_secrets').select('hash').where('image_id', '=', imageId).executeTakeFirst();
+    return row ? row.hash : null;
+  }
+
+  /** An upsert, so an image that somehow lost its secret row gets one again instead of silently keeping none. */
+  async setDeleteSecretHash(imageId: number, hash: string): Promise<void> {
+    await this.db
+      .insertInto('image_delete_secrets')
+      .values({ image_id: imageId, hash })
+      .onConflict((oc) => oc.column('image_id').doUpdateSet({ hash }))
+      .execute();
+  }
+
+  async markDeleting(id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('images')
+      .set({ status: 'deleting' })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return affected(result);
+  }
+
+  async findExpired(now: Date, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('images')
+      .select('id')
+      .where('expires_at', '<', toMs(now))
+      .where('status', '=', 'active')
+      .orderBy('expires_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async findDeleting(limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('images')
+      .select('id')
+      // A literal, not a parameter: a planner can only match the partial index `images_deleting` against a constant.
+      .where('status', '=', sql.lit('deleting'))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Children are deleted explicitly rather than through ON DELETE CASCADE, which SQLite only honours with its pragma on. */
+  deleteRows(id: number): Promise<void> {
+    return inTransaction(this.db, async (trx) => {
+      await trx.deleteFrom('image_tags').where('image_id', '=', id).execute();
+      await trx.deleteFrom('image_files').where('image_id', '=', id).execute();
+      await trx.deleteFrom('image_delete_secrets').where('image_id', '=', id).execute();
+      const deleted = await trx.deleteFrom('images').where('id', '=', id).returning('album_id').executeTakeFirst();
+      if (deleted !== undefined && deleted.album_id !== null) {
+        await trx
+          .updateTable('albums')
+          .set((eb) => ({ image_count: eb('image_count', '-', 1) }))
+          .where('id', '=', deleted.album_id)
+          .where('image_count', '>', 0)
+          .execute();
+      }
+    });
+  }
+
+  async incrementViews(id: number): Promise<void> {
+    await this.db
+      .updateTable('images')
+      .set((eb) => ({ views: eb('views', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Keyset pagination over the unique key: no long-lived cursor or transaction, and stable while rows are deleted. */
+  async *listFileKeys(): AsyncGenerator<{ imageId: number; key: string }> {
+    let after: string | null = null;
+    for (;;) {
+      const from: string | null = after;
+      const rows = await this.db
+        .selectFrom('image_files')
+        .select(['image_id', 'key'])
+        .$if(from !== null, (qb) => qb.where('key', '>', from ?? ''))
+        .orderBy('key')
+        .limit(FILE_KEY_PAGE)
+        .execute();
+      for (const row of rows) yield { imageId: row.image_id, key: row.key };
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < FILE_KEY_PAGE) return;
+      after = last.key;
+    }
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('images')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private async complete(row: Selectable<ImagesTable>): Promise<ImageRecord> {
+    const [files, tags] = await Promise.all([
+      this.db.selectFrom('image_files').selectAll().where('image_id', '=', row.id).execute(),
+      this.db
+        .selectFrom('image_tags')
+        .innerJoin('tags', 'tags.id', 'image_tags.tag_id')
+        .select('tags.name')
+        .where('image_tags.image_id', '=', row.id)
+        .orderBy('image_tags.position')
+        .execute(),
+    ]);
+    const ordered = files.map(toImageFile).sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind));
+    return toImageRecord(row, tags.map((tag) => tag.name), ordered);
+  }
+}
+
+/**
+ * Tags are shared by lower-cased name; the first spelling seen is the one kept. Insert-or-ignore
+ * then select survives two uploads creating the same tag at once, and inserting in sorted order
+ * makes concurrent PostgreSQL transactions wait on the unique index in the same order (no deadlock).
+ */
+async function linkTags(trx: Kysely<DB>, imageId: number, tags: readonly string[]): Promise<void> {
+  const byLower = new Map<string, string>();
+  for (const tag of tags) {
+    const lower = tag.toLowerCase();
+    if (!byLower.has(lower)) byLower.set(lower, tag);
+  }
+  if (byLower.size === 0) return;
+  const wanted = [...byLower].map(([nameLower, name]) => ({ name, name_lower: nameLower }));
+  await trx
+    .insertInto('tags')
+    .values([...wanted].sort((a, b) => (a.name_lower < b.name_lower ? -1 : a.name_lower > b.name_lower ? 1 : 0)))
+    .onConflict((oc) => oc.column('name_lower').doNothing())
+    .execute();
+  const found = await trx.selectFrom('tags').select(['id', 'name_lower']).where('name_lower', 'in', [...byLower.keys()]).execute();
+  const idByLower = new Map(found.map((row) => [row.name_lower, row.id]));
+  const links = wanted.map((tag, position) => {
+    const tagId = idByLower.get(tag.name_lower);
+    if (tagId === undefined) throw new Error(`tag ${JSON.stringify(tag.name)} missing after insert`);
+    return { image_id: imageId, tag_id: tagId, position };
+  });
+  await trx.insertInto('image_tags').values(links).execute();
+}

@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../schema.js';
+import { initialMigration } from './0001-initial.js';
+
+/**
+ * Migrations live in code rather than in a folder read at run time, so the built package needs no
+ * file layout of its own. Names sort in application order; never rename or edit an applied one.
+ */
+export function migrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001_initial': initialMigration(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Readable } from 'node:stream';
+
+export interface BlobStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Where stored files live. Keys are relative paths such as `2024/10/10/name.th.jpeg`; never user text. */
+export interface BlobStore {
+  /** A folder on the store's filesystem for temp files (so that put() can rename atomically). */
+  tempDir(): string;
+  /** Moves a temp file into place under `key`, atomically; fails if the key exists. */
+  putFile(key: string, tempPath: string): Promise<void>;
+  /** True when `key` is free. */
+  isFree(key: string): Promise<boolean>;
+  stat(key: string): Promise<BlobStat | null>;
+  createReadStream(key: string, range?: { start: number; end: number }): Readable;
+  /** Deletes `key`; a missing key is fine. */
+  delete(key: string): Promise<void>;
+  /** Every key in the store (for reconciliation). */
+  list(): AsyncIterable<string>;
+  /** Absolute local path of a key, for stores on local disk (null otherwise). */
+  localPath(key: string): string | null;
+}

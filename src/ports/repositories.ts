@@ -1,0 +1,219 @@
+/**
+ * Persistence ports. The same Kysely implementation serves SQLite and PostgreSQL.
+ * Times cross this boundary as Date; ids as positive integers.
+ */
+
+export interface User {
+  readonly id: number;
+  readonly username: string;
+  readonly email: string | null;
+  readonly passwordHash: string | null;
+  readonly isAdmin: boolean;
+  /** Per-user preference: keep EXIF in stored files (null = site default). */
+  readonly keepExif: boolean | null;
+  /** Per-user default auto-delete (ISO-8601 duration or seconds), or null. */
+  readonly defaultExpiration: string | null;
+  readonly createdAt: Date;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly email?: string | null;
+  readonly passwordHash: string | null;
+  readonly isAdmin: boolean;
+  readonly createdAt: Date;
+}
+
+export interface UserRepository {
+  create(user: NewUser): Promise<User>;
+  findById(id: number): Promise<User | null>;
+  /** Case-insensitive. */
+  findByUsername(username: string): Promise<User | null>;
+  count(): Promise<number>;
+  update(id: number, patch: Partial<Pick<User, 'email' | 'passwordHash' | 'isAdmin' | 'keepExif' | 'defaultExpiration'>>): Promise<void>;
+}
+
+export interface ApiKey {
+  readonly id: number;
+  readonly userId: number;
+  readonly label: string;
+  /** Keyed hash (hex) of the key's secret part. */
+  readonly hash: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface ApiKeyRepository {
+  create(key: { userId: number; label: string; hash: string; createdAt: Date }): Promise<ApiKey>;
+  findById(id: number): Promise<ApiKey | null>;
+  listByUser(userId: number): Promise<ApiKey[]>;
+  /** Returns false when the key does not exist or was already revoked. */
+  revoke(id: number, at: Date): Promise<boolean>;
+  touch(id: number, at: Date): Promise<void>;
+}
+
+export type AlbumPrivacy = 'public' | 'private' | 'private_but_link' | 'password';
+
+export interface Album {
+  readonly id: number;
+  readonly userId: number;
+  readonly name: string;
+  readonly description: string | null;
+  readonly privacy: AlbumPrivacy;
+  readonly passwordHash: string | null;
+  readonly imageCount: number;
+  readonly createdAt: Date;
+}
+
+export interface AlbumRepository {
+  create(album: { userId: number; name: string; description: string | null; privacy: AlbumPrivacy; passwordHash?: string | null; createdAt: Date }): Promise<Album>;
+  findById(id: number): Promise<Album | null>;
+  listByUser(userId: number): Promise<Album[]>;
+}
+
+export interface Category {
+  readonly id: number;
+  readonly name: string;
+  readonly urlKey: string;
+}
+
+export interface CategoryRepository {
+  create(category: { name: string; urlKey: string }): Promise<Category>;
+  findById(id: number): Promise<Category | null>;
+  list(): Promise<Category[]>;
+}
+
+export type ImageFileKind = 'image' | 'thumb' | 'medium' | 'frame';
+
+export interface ImageFile {
+  readonly kind: ImageFileKind;
+  /** Storage key, e.g. `2024/10/10/name.th.jpeg`. Unique across all files. */
+  readonly key: string;
+  readonly name: string;
+  readonly extension: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export type ImageStatus = 'active' | 'deleting';
+
+export interface ImageRecord {
+  readonly id: number;
+  readonly userId: number | null;
+  readonly apiKeyId: number | null;
+  readonly albumId: number | null;
+  readonly categoryId: number | null;
+  readonly kind: 'image' | 'video';
+  /** Stored base name without extension. */
+  readonly name: string;
+  readonly extension: string;
+  readonly mime: string;
+  readonly storageMode: 'datefolder';
+  /** `YYYY/MM/DD` folder the files live in. */
+  readonly datePath: string;
+  readonly originalFilename: string;
+  readonly title: string | null;
+  readonly description: string | null;
+  readonly size: number;
+  readonly width: number;
+  readonly height: number;
+  readonly md5: string;
+  readonly sourceMd5: string | null;
+  /** sha256 of the received bytes. */
+  readonly sha256: string;
+  readonly chain: number;
+  readonly thumbSize: number;
+  readonly mediumSize: number;
+  readonly frameSize: number;
+  readonly isAnimated: boolean;
+  readonly isApproved: boolean;
+  readonly is360: boolean;
+  readonly nsfw: boolean;
+  /** Seconds, fractional. */
+  readonly duration: number;
+  /** The image's date (upload time, or the EXIF date with use_file_date). */
+  readonly date: Date;
+  /** When the upload happened (flood windows, listings). */
+  readonly uploadedAt: Date;
+  readonly expiresAt: Date | null;
+  readonly views: number;
+  readonly likes: number;
+  /** JSON string, or null. */
+  readonly originalExif: string | null;
+  readonly uploaderIp: string;
+  readonly status: ImageStatus;
+  readonly tags: readonly string[];
+  readonly files: readonly ImageFile[];
+}
+
+export type NewImage = Omit<ImageRecord, 'id' | 'views' | 'likes' | 'status'>;
+
+export interface ImageRepository {
+  /** Inserts the image, its files, its tags (created as needed) and its delete-secret hash, in the caller's transaction. */
+  insert(image: NewImage, deleteSecretHash: string): Promise<number>;
+  findById(id: number): Promise<ImageRecord | null>;
+  /** Active image of this user (or of guests when userId is null) with this sha256 of the received bytes. */
+  findReusable(userId: number | null, sha256: string): Promise<ImageRecord | null>;
+  /** Uploads since `since` from this IP, or with this API key. */
+  countUploadsSince(filter: { uploaderIp: string } | { apiKeyId: number }, since: Date): Promise<number>;
+  getDeleteSecretHash(imageId: number): Promise<string | null>;
+  /** Replaces the delete-secret hash (duplicates = reuse hands out a fresh secret). */
+  setDeleteSecretHash(imageId: number, hash: string): Promise<void>;
+  /** Flags the image as being deleted; returns false when it was not active. */
+  markDeleting(id: number): Promise<boolean>;
+  /** Active images whose expiry is before `now`, oldest expiry first. */
+  findExpired(now: Date, limit: number): Promise<number[]>;
+  /** Images left in 'deleting' (an interrupted deletion). */
+  findDeleting(limit: number): Promise<number[]>;
+  /** Deletes the rows of the image (files, tags, secret, image). */
+  deleteRows(id: number): Promise<void>;
+  incrementViews(id: number): Promise<void>;
+  /** Every stored file key with its image id (reconciliation). */
+  listFileKeys(): AsyncIterable<{ imageId: number; key: string }>;
+  count(): Promise<number>;
+}
+
+export interface Job {
+  readonly id: number;
+  readonly type: string;
+  /** JSON text; handlers parse it with zod. */
+  readonly payload: string;
+  readonly runAt: Date;
+  readonly attempts: number;
+}
+
+export interface JobRepository {
+  enqueue(job: { type: string; payload: string; runAt: Date }): Promise<number>;
+  /** Leases up to `limit` due jobs to `worker` until `leaseUntil`; a job whose lease ran out is claimable again. */
+  claim(now: Date, worker: string, leaseUntil: Date, limit: number): Promise<Job[]>;
+  complete(id: number): Promise<void>;
+  fail(id: number, error: string, retryAt: Date | null): Promise<void>;
+  countPending(): Promise<number>;
+}
+
+export interface SettingRepository {
+  get(key: string): Promise<string | null>;
+  /** Stores the value unless the key exists; returns the value in force. */
+  getOrInit(key: string, value: string): Promise<string>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface Repositories {
+  readonly users: UserRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly albums: AlbumRepository;
+  readonly categories: CategoryRepository;
+  readonly images: ImageRepository;
+  readonly jobs: JobRepository;
+  readonly settings: SettingRepository;
+}
+
+export interface Database extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `fn` in one transaction; repositories passed to it act inside it. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
