@@ -29,7 +29,8 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     requestIdHeader: false,
   });
 
-  app.removeContentTypeParser(['application/json']);
+  // Only the body types clients of the API send; anything else is answered 415 in the envelope.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
     try {
       done(null, body === '' ? {} : JSON.parse(body as string));
@@ -51,6 +52,26 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     },
   });
 
+  // Errors raised outside a handler (body limits, malformed multipart, wrong content type) use the
+  // API's envelope under /api/ and never a framework's default body (SPEC-API A20).
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error, maxBytes);
+    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
+    void reply.code(appError.status);
+    if (appError.retryAfter !== undefined) void reply.header('retry-after', String(appError.retryAfter));
+    if (request.url.startsWith('/api/') || request.url === '/api') {
+      const body = errorEnvelope(appError);
+      if (appError.code === 'INTERNAL') (body.error as Record<string, unknown>).message = `${appError.publicMessage} (request ${request.id})`;
+      return reply.type('application/json; charset=utf-8').send(body);
+    }
+    return reply.type('text/html; charset=utf-8').send(renderPage({ title: 'Error', body: `<h1>${appError.status}</h1><p>${appError.code === 'INTERNAL' ? 'Something went wrong.' : 'The request could not be handled.'}</p>` }));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      return reply.code(404).type('application/json; charset=utf-8').send(errorEnvelope(toAppError(Object.assign(new Error('Not found'), { statusCode: 404 }), maxBytes)));
+    }
+    return reply.code(404).type('text/html; charset=utf-8').send(renderPage({ title: 'Not found', body: '<h1>Not found</h1>' }));
+  });
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('x-content-type-options')) void reply.header('x-content-type-options', 'nosniff');
     if (request.url.startsWith('/api/')) void reply.headers(NO_STORE_HEADERS);
@@ -85,25 +106,5 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  // Errors raised outside a handler (body limits, malformed multipart, wrong content type) use the
-  // API's envelope under /api/ and never a framework's default body (SPEC-API A20).
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error, maxBytes);
-    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
-    void reply.code(appError.status);
-    if (appError.retryAfter !== undefined) void reply.header('retry-after', String(appError.retryAfter));
-    if (request.url.startsWith('/api/') || request.url === '/api') {
-      const body = errorEnvelope(appError);
-      if (appError.code === 'INTERNAL') (body.error as Record<string, unknown>).message = `${appError.publicMessage} (request ${request.id})`;
-      return reply.type('application/json; charset=utf-8').send(body);
-    }
-    return reply.type('text/html; charset=utf-8').send(renderPage({ title: 'Error', body: `<h1>${appError.status}</h1><p>${appError.code === 'INTERNAL' ? 'Something went wrong.' : 'The request could not be handled.'}</p>` }));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) {
-      return reply.code(404).type('application/json; charset=utf-8').send(errorEnvelope(toAppError(Object.assign(new Error('Not found'), { statusCode: 404 }), maxBytes)));
-    }
-    return reply.code(404).type('text/html; charset=utf-8').send(renderPage({ title: 'Not found', body: '<h1>Not found</h1>' }));
-  });
   return app;
 }

@@ -41,6 +41,7 @@ export function toAppError(error: unknown, maxBytes: number): AppError {
     default:
       break;
   }
+  if (status === 404) return new AppError('NOT_FOUND');
   if (status === 408) return new AppError('REQUEST_TIMEOUT');
   if (status === 413) return new AppError('FILE_TOO_BIG', { message: tooBig });
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');

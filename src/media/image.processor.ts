@@ -126,8 +126,9 @@ export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
   // Derivatives are static: the first frame of an animation, the oriented image otherwise.
   const still = limit(sharp(source, { ...common, limitInputPixels: limits.maxPixels, pages: 1 }));
   const orientedWidth = meta.autoOrient.width;
-  const resize =
-    !isAnimated && options.targetWidth !== undefined && options.targetWidth > 0 && options.targetWidth < orientedWidth;
+  // sharp only takes whole pixels; a fractional width from a client must not turn into "undecodable".
+  const targetWidth = options.targetWidth === undefined ? 0 : Math.floor(options.targetWidth);
+  const resize = !isAnimated && targetWidth > 0 && targetWidth < orientedWidth;
 
   // Every pipeline is built (which may throw on bad parameters) before any of them starts writing.
   const mainPath = temps.create(extension);
@@ -145,13 +146,13 @@ export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
     let main = isAnimated
       ? limit(sharp(source, { ...common, animated: true, limitInputPixels: limits.maxAnimationPixels }))
       : still.clone();
-    if (resize) main = main.resize({ width: options.targetWidth });
+    if (resize) main = main.resize({ width: targetWidth });
     if (options.keepMetadata) main = main.keepMetadata();
     const encoded = encodeAs(main, stored, hints);
     writeMain = () => writeWith(encoded, mainPath, extension);
   }
 
-  const mainWidth = resize && options.targetWidth !== undefined ? options.targetWidth : orientedWidth;
+  const mainWidth = resize ? targetWidth : orientedWidth;
   const derivativeHints: EncodeHints = { lossless: hints.lossless, palette: false };
   const thumbPath = temps.create(extension);
   const thumbPipeline = encodeAs(

@@ -170,6 +170,11 @@ describe('JPEG', () => {
     for (const file of producedPaths(result)) expect((await readFile(file)).includes('<html')).toBe(false);
   });
 
+  it('processes a photo whose EXIF block is corrupt', async () => {
+    const { result } = await run('bad-exif.jpg');
+    expect([result.main.width, result.main.height, result.exif, result.exifDate]).toEqual([200, 150, null, null]);
+  });
+
   it('does not touch the input file', async () => {
     const before = await md5File(fixturePath('photo.jpg'));
     await run('photo.jpg', { targetWidth: 600 });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Multipart } from '@fastify/multipart';
-import { AppError } from '../../../errors/app-error.js';
+import { AppError, isAppError } from '../../../errors/app-error.js';
 import { decodeLenientBase64 } from '../../../lib/base64.js';
 import { classifyTextSource } from '../../../lib/source-kind.js';
 import { removeQuietly, spoolToFile } from '../../../lib/spool.js';
@@ -84,6 +84,7 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
 
       let pending: PendingSource = null;
       if (request.isMultipart()) {
+        try {
         for await (const part of request.parts()) {
           if (part.type === 'field') {
             if (part.fieldname === 'source' && (pending !== null || raw.source !== undefined)) duplicateSource = true;
@@ -99,10 +100,15 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
           }
           pending = { kind: 'spooled', source: await spoolPart(part, deps, raw, authenticate, spooled, headerPresent) };
         }
+        } catch (error) {
+          throw malformedMultipart(error);
+        }
       } else {
         duplicateSource = toRawParams(request.body, raw) || duplicateSource;
         format = parseFormat(raw.format);
       }
+      // Key problems come before source problems, as in Chevereto (SPEC-API §1.1).
+      const who = await authenticate();
       if (duplicateSource) throw new AppError('MULTIPLE_SOURCES');
 
       const imgbb = pending === null && raw.source === undefined && raw.image !== undefined;
@@ -113,7 +119,6 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
         const spaceIsPlus = (request.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
         pending = { kind: 'text', value: text, spaceIsPlus };
       }
-      const who = await authenticate();
       const source = pending.kind === 'spooled' ? pending.source : await spoolText(pending, request.method, who, deps, spooled);
       if (source.size > deps.uploads.maxBytesFor(who)) {
         throw new AppError('FILE_TOO_BIG', { message: `File too big - max ${deps.uploads.maxBytesFor(who) / 1_000_000} MB` });
@@ -184,6 +189,18 @@ async function spoolText(
   const file = await spoolToFile(Readable.from([bytes]), { dir: deps.tempDir, maxBytes });
   spooled.push(file.path);
   return { ...file, originalFilename: null };
+}
+
+/**
+ * The multipart parser reports a malformed or cut-off body with plain errors; those are the client's
+ * fault (400), unlike file-system errors, which keep their errno code.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (isAppError(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('FST_') || /^E[A-Z]+$/.test(code))) return error;
+  const message = error instanceof Error ? error.message : 'malformed multipart body';
+  return new AppError('BAD_REQUEST', { detail: message.slice(0, 200) });
 }
 
 /** Renders an API error in the requested format with its real status (SPEC-API A3). */
