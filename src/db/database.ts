@@ -7,6 +7,7 @@ import type { Database, Repositories } from '../ports/repositories.js';
 import { KyselyAlbumRepository } from './album.repository.js';
 import { KyselyApiKeyRepository } from './api-key.repository.js';
 import { KyselyCategoryRepository } from './category.repository.js';
+import { driverErrorCode } from './db-errors.js';
 import { KyselyImageRepository } from './image.repository.js';
 import { KyselyJobRepository } from './job.repository.js';
 import { migrationProvider } from './migrations/index.js';
@@ -18,6 +19,14 @@ import { KyselyUserRepository } from './user.repository.js';
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+
+export interface DatabaseOptions {
+  /**
+   * Errors of idle PostgreSQL connections (server restart, network drop). The pool discards the
+   * connection and the next query reconnects; without a listener pg would crash the process.
+   */
+  readonly onPoolError?: (error: Error) => void;
+}
 
 const PG_POOL_SIZE = 10;
 const PG_INT8 = 20;
@@ -31,8 +40,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * PostgreSQL: a pool of {@link PG_POOL_SIZE}; with `schema`, every connection works in that
  * schema (created when missing), which is how tests isolate their runs.
  */
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  const { db, dialect } = config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema);
+export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+  const { db, dialect } =
+    config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema, options.onPoolError ?? (() => undefined));
   try {
     const migrationSchema = config.kind === 'postgres' ? await preparePostgresSchema(db, config.schema) : undefined;
     await migrate(db, dialect, migrationSchema);
@@ -47,10 +57,11 @@ function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const connection = new BetterSqlite3(file);
   try {
+    // First, so that switching to WAL also waits for a process holding the file instead of failing.
+    connection.pragma('busy_timeout = 5000');
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = NORMAL');
     connection.pragma('foreign_keys = ON');
-    connection.pragma('busy_timeout = 5000');
   } catch (error) {
     connection.close();
     throw error;
@@ -58,7 +69,7 @@ function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
   return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database: connection }) }), dialect: 'sqlite' };
 }
 
-function openPostgres(url: string, schema: string | undefined): { db: Kysely<DB>; dialect: SqlDialect } {
+function openPostgres(url: string, schema: string | undefined, onPoolError: (error: Error) => void): { db: Kysely<DB>; dialect: SqlDialect } {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`);
   }
@@ -72,6 +83,7 @@ function openPostgres(url: string, schema: string | undefined): { db: Kysely<DB>
     types,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
+  pool.on('error', onPoolError);
   return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }
 
@@ -93,7 +105,8 @@ async function preparePostgresSchema(db: Kysely<DB>, schema: string | undefined)
       await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     } catch (error) {
       // Concurrent `create schema if not exists` can still collide on the catalogue's unique index.
-      if (!isPgCode(error, '23505') && !isPgCode(error, '42P06')) throw error;
+      const code = driverErrorCode(error);
+      if (code !== '23505' && code !== '42P06') throw error;
     }
     return schema;
   }
@@ -101,10 +114,6 @@ async function preparePostgresSchema(db: Kysely<DB>, schema: string | undefined)
   const current = rows[0]?.schema;
   if (current === undefined || current === null) throw new Error('PostgreSQL search_path names no existing schema');
   return current;
-}
-
-function isPgCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }
 
 /**

@@ -35,7 +35,7 @@ export class KyselyImageRepository implements ImageRepository {
 
   async findById(id: number): Promise<ImageRecord | null> {
     const row = await this.db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? this.complete(row) : null;
+    return row ? this.withChildren(row) : null;
   }
 
   /** Among several matches, prefers the copy that lives longest (no expiry, then the latest expiry). */
@@ -51,7 +51,7 @@ export class KyselyImageRepository implements ImageRepository {
       .orderBy('id')
       .limit(1)
       .executeTakeFirst();
-    return row ? this.complete(row) : null;
+    return row ? this.withChildren(row) : null;
   }
 
   /** Counts rows still present, whatever their status: a deleted upload no longer counts towards a flood window. */
@@ -144,14 +144,9 @@ export class KyselyImageRepository implements ImageRepository {
   async *listFileKeys(): AsyncGenerator<{ imageId: number; key: string }> {
     let after: string | null = null;
     for (;;) {
-      const from: string | null = after;
-      const rows = await this.db
-        .selectFrom('image_files')
-        .select(['image_id', 'key'])
-        .$if(from !== null, (qb) => qb.where('key', '>', from ?? ''))
-        .orderBy('key')
-        .limit(FILE_KEY_PAGE)
-        .execute();
+      let page = this.db.selectFrom('image_files').select(['image_id', 'key']).orderBy('key').limit(FILE_KEY_PAGE);
+      if (after !== null) page = page.where('key', '>', after);
+      const rows = await page.execute();
       for (const row of rows) yield { imageId: row.image_id, key: row.key };
       const last = rows.at(-1);
       if (last === undefined || rows.length < FILE_KEY_PAGE) return;
@@ -167,7 +162,7 @@ export class KyselyImageRepository implements ImageRepository {
     return Number(row.n);
   }
 
-  private async complete(row: Selectable<ImagesTable>): Promise<ImageRecord> {
+  private async withChildren(row: Selectable<ImagesTable>): Promise<ImageRecord> {
     const [files, tags] = await Promise.all([
       this.db.selectFrom('image_files').selectAll().where('image_id', '=', row.id).execute(),
       this.db

@@ -137,6 +137,7 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
       }
       return reply.type('application/json; charset=utf-8').send({ status_code: 200, success, image, status_txt: 'OK' });
     } catch (error) {
+      discardRestOfBody(request, deps.uploads.maxBytesAny());
       return sendApiError(request, reply, error, format, deps.uploads.maxBytesAny());
     } finally {
       await Promise.all(spooled.map((p) => removeQuietly(p)));
@@ -189,6 +190,25 @@ async function spoolText(
   const file = await spoolToFile(Readable.from([bytes]), { dir: deps.tempDir, maxBytes });
   spooled.push(file.path);
   return { ...file, originalFilename: null };
+}
+
+/**
+ * After an early refusal (bad key, file too big) the client is usually still sending. Reading and
+ * discarding the rest lets it receive the answer instead of a connection reset; past a bound the
+ * connection is closed instead.
+ */
+function discardRestOfBody(request: FastifyRequest, maxBytes: number): void {
+  const raw = request.raw;
+  if (raw.complete || raw.destroyed) return;
+  let seen = 0;
+  const cap = Math.ceil(maxBytes * 1.5) + 1_000_000;
+  raw.unpipe();
+  raw.removeAllListeners('data');
+  raw.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > cap) raw.destroy();
+  });
+  raw.resume();
 }
 
 /**
