@@ -1,13 +1,16 @@
 import querystring from 'node:querystring';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import cookie from '@fastify/cookie';
 import type { Container } from './container.js';
 import { errorEnvelope, NO_STORE_HEADERS } from './http/envelope.js';
 import { toAppError } from './http/map-error.js';
 import { registerUploadRoute } from './http/routes/api-v1/upload.route.js';
 import { mediaRoutes } from './http/routes/media.route.js';
 import { registerViewerRoutes } from './http/routes/web/viewer.route.js';
-import { renderPage } from './web/layout.js';
+import { escapeHtmlStrict } from './domain/format.js';
+import { createWebKit } from './http/web/web-kit.js';
+import { registerStaticRoutes } from './http/routes/web/static.route.js';
 
 /** Builds the Fastify instance; tests call it without listening. */
 export async function buildApp(c: Container): Promise<FastifyInstance> {
@@ -41,6 +44,8 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
     done(null, querystring.parse(body as string));
   });
+  await app.register(cookie);
+  const kit = createWebKit({ sessions: c.sessions, defaultLanguage: config.defaultLanguage, baseUrl: config.baseUrl, signups: config.signups });
   await app.register(multipart, {
     limits: {
       fileSize: maxBytes + 1,
@@ -64,13 +69,13 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
       if (appError.code === 'INTERNAL') (body.error as Record<string, unknown>).message = `${appError.publicMessage} (request ${request.id})`;
       return reply.type('application/json; charset=utf-8').send(body);
     }
-    return reply.type('text/html; charset=utf-8').send(renderPage({ title: 'Error', body: `<h1>${appError.status}</h1><p>${appError.code === 'INTERNAL' ? 'Something went wrong.' : 'The request could not be handled.'}</p>` }));
+    return kit.message(request, reply, appError.status, appError.code === 'INTERNAL' ? 'error.generic.title' : 'error.generic.title', 'error.generic.body');
   });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) {
       return reply.code(404).type('application/json; charset=utf-8').send(errorEnvelope(toAppError(Object.assign(new Error('Not found'), { statusCode: 404 }), maxBytes)));
     }
-    return reply.code(404).type('text/html; charset=utf-8').send(renderPage({ title: 'Not found', body: '<h1>Not found</h1>' }));
+    return kit.notFound(request, reply);
   });
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('x-content-type-options')) void reply.header('x-content-type-options', 'nosniff');
@@ -85,6 +90,7 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     tempDir: c.store.tempDir(),
     urlSources: config.urlSources.mode,
     now: () => c.clock.now(),
+    defaultLanguage: config.defaultLanguage,
   });
   await app.register(mediaRoutes({ store: c.store, prefix: '/images' }));
   registerViewerRoutes(app, {
@@ -94,15 +100,15 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     deletion: c.deletion,
     routes: config.routes,
     timeZone: config.timeZone,
+    kit,
   });
+  registerStaticRoutes(app);
 
-  app.get('/', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(
-      renderPage({
-        title: 'Image hosting',
-        body: `<h1>Pinhole</h1><p>Image and short-video hosting. Upload with any Chevereto API v1.1 client at <code>${config.baseUrl}/api/1/upload</code>.</p>`,
-      }),
-    ),
+  app.get('/', async (request, reply) =>
+    kit.page(request, reply, 200, {
+      title: 'Image hosting',
+      body: `<h1>Pinhole</h1><p>Image and short-video hosting. Upload with any Chevereto API v1.1 client at <code>${escapeHtmlStrict(config.baseUrl)}/api/1/upload</code>.</p>`,
+    }),
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
 

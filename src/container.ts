@@ -17,6 +17,7 @@ import { DeletionService, DELETE_JOB } from './services/deletion.service.js';
 import { ImagePresenter } from './services/image-presenter.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { UploadService } from './services/upload.service.js';
+import { SessionService } from './services/session.service.js';
 import { UrlBuilder } from './services/url-builder.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { deleteJobHandler } from './jobs/delete-image.job.js';
@@ -35,6 +36,7 @@ export interface Container {
   readonly deletion: DeletionService;
   readonly maintenance: MaintenanceService;
   readonly presenter: ImagePresenter;
+  readonly sessions: SessionService;
   readonly fetcher: UrlFetcher;
   readonly jobs: JobRunner;
   close(): Promise<void>;
@@ -94,16 +96,17 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       timeoutMs: config.urlSources.timeoutMs,
       maxRedirects: config.urlSources.maxRedirects,
     });
+    const sessions = new SessionService({ db, clock, pepper });
     const jobs = new JobRunner({
       jobs: db.jobs,
       clock,
       logger: logger.child({ component: 'jobs' }),
       handlers: { [DELETE_JOB]: deleteJobHandler(deletion) },
-      periodic: [() => deletion.queueExpired(), () => deletion.resumeInterrupted()],
+      periodic: [() => deletion.queueExpired(), () => deletion.resumeInterrupted(), () => sessions.purgeExpired()],
       intervalMs: config.jobIntervalMs,
     });
     return {
-      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, fetcher, jobs,
+      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, fetcher, jobs,
       async close() {
         await jobs.stop();
         await db.close();

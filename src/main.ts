@@ -26,10 +26,8 @@ async function main(): Promise<void> {
 
   const first = await c.accounts.bootstrapAdmin(config.adminPassword);
   if (first) {
-    log.info(
-      { username: first.user.username, password: first.password ?? '(from PINHOLE_ADMIN_PASSWORD)', apiKey: first.key },
-      'first start: created the admin account and an API key (shown only this once)',
-    );
+    // The secrets go to the console once, never into structured logs that collectors keep.
+    log.info({ username: first.user.username }, 'first start: created the admin account and an API key (printed below, only this once)');
     process.stdout.write(`\nAdmin account: admin\n${first.password ? `Password: ${first.password}\n` : ''}API key: ${first.key}\n\n`);
   }
 

@@ -20,23 +20,37 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-async function run(c: Container, argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      admin: { type: 'boolean', default: false },
-      'password-stdin': { type: 'boolean', default: false },
-      label: { type: 'string', default: 'default' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+async function run(open: () => Promise<Container>, argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        admin: { type: 'boolean', default: false },
+        'password-stdin': { type: 'boolean', default: false },
+        label: { type: 'string', default: 'default' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 64;
+  }
+  const { values, positionals } = parsed;
   const [noun, verb, arg] = positionals;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (values.help || !noun) {
     out(USAGE);
     return values.help ? 0 : 64;
   }
+  // Usage errors are answered before the config is read and the database opened (or created).
+  const known = (noun === 'user' && verb === 'create') || (noun === 'key' && (verb === 'create' || verb === 'list' || verb === 'revoke'));
+  if (!known || !arg) {
+    process.stderr.write(`${USAGE}\n`);
+    return 64;
+  }
+  const c = await open();
   if (noun === 'user' && verb === 'create' && arg) {
     const password = values['password-stdin'] ? await readStdin() : null;
     const user = await c.accounts.createUser({ username: arg, password, isAdmin: values.admin });
@@ -77,12 +91,14 @@ async function run(c: Container, argv: string[]): Promise<number> {
 
 /** The `pinhole` command: accounts and keys without the website. */
 export async function cli(argv: string[]): Promise<number> {
-  let c: Container | null = null;
+  const opened: { c: Container | null } = { c: null };
   try {
-    const config = loadConfig();
-    // stdout carries only the command's answer (a new key alone); logs go to stderr.
-    c = await createContainer(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
-    return await run(c, argv);
+    return await run(async () => {
+      const config = loadConfig();
+      // stdout carries only the command's answer (a new key alone); logs go to stderr.
+      opened.c = await createContainer(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
+      return opened.c;
+    }, argv);
   } catch (error) {
     if (error instanceof ConfigError || isAppError(error)) {
       process.stderr.write(`${error.message}\n`);
@@ -91,6 +107,6 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
-    await c?.close();
+    await opened.c?.close();
   }
 }

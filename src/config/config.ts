@@ -39,6 +39,10 @@ export interface Config {
   };
   readonly moderation: 'off' | 'all' | 'guest';
   readonly guestKey: string;
+  /** Guests may upload through the website. */
+  readonly guestUploads: boolean;
+  readonly signups: boolean;
+  readonly defaultLanguage: 'en' | 'zh-CN';
   readonly timeZone: string;
   readonly routes: { readonly image: string; readonly video: string };
   readonly seoUrls: boolean;
@@ -140,6 +144,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     moderation: e.PINHOLE_MODERATION,
     guestKey: e.PINHOLE_GUEST_KEY,
+    guestUploads: e.PINHOLE_GUEST_UPLOADS,
+    signups: e.PINHOLE_SIGNUPS,
+    defaultLanguage: e.PINHOLE_DEFAULT_LANGUAGE,
     timeZone: e.PINHOLE_TIMEZONE,
     routes: { image: e.PINHOLE_ROUTE_IMAGE, video: e.PINHOLE_ROUTE_VIDEO },
     seoUrls: e.PINHOLE_SEO_URLS,

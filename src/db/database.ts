@@ -13,6 +13,8 @@ import { KyselyJobRepository } from './job.repository.js';
 import { migrationProvider } from './migrations/index.js';
 import type { DB, SqlDialect } from './schema.js';
 import { KyselySettingRepository } from './setting.repository.js';
+import { KyselySessionRepository } from './session.repository.js';
+import { KyselyRateLimitRepository } from './rate-limit.repository.js';
 import { PinholeSqliteDialect } from './sqlite-dialect.js';
 import { KyselyUserRepository } from './user.repository.js';
 
@@ -143,6 +145,8 @@ function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
     images: new KyselyImageRepository(db),
     jobs: new KyselyJobRepository(db, dialect),
     settings: new KyselySettingRepository(db),
+    sessions: new KyselySessionRepository(db),
+    rateLimits: new KyselyRateLimitRepository(db),
   };
 }
 

@@ -132,6 +132,22 @@ export class KyselyImageRepository implements ImageRepository {
     });
   }
 
+  async adoptGuestImages(ids: readonly number[], userId: number): Promise<number> {
+    if (ids.length === 0) return 0;
+    let changed = 0;
+    // Chunks keep the statement under SQLite's bound-parameter limit.
+    for (let i = 0; i < ids.length; i += 500) {
+      const result = await this.db
+        .updateTable('images')
+        .set({ user_id: userId })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('user_id', 'is', null)
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
+  }
+
   async incrementViews(id: number): Promise<void> {
     await this.db
       .updateTable('images')

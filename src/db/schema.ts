@@ -17,6 +17,22 @@ export interface DB {
   image_tags: ImageTagsTable;
   image_delete_secrets: ImageDeleteSecretsTable;
   jobs: JobsTable;
+  sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number | null;
+  data: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  reset_at: number;
 }
 
 export interface SettingsTable {
@@ -34,6 +50,8 @@ export interface UsersTable {
   keep_exif: number | null;
   default_expiration: string | null;
   created_at: number;
+  language: string | null;
+  disabled: Generated<number>;
 }
 
 export interface ApiKeysTable {

@@ -15,6 +15,8 @@ function toUser(row: Selectable<UsersTable>): User {
     keepExif: fromFlagOrNull(row.keep_exif),
     defaultExpiration: row.default_expiration,
     createdAt: new Date(row.created_at),
+    language: row.language,
+    disabled: row.disabled !== 0,
   };
 }
 
@@ -66,12 +68,22 @@ export class KyselyUserRepository implements UserRepository {
   }
 
   async update(id: number, patch: UserPatch): Promise<void> {
-    const values: { email?: string | null; password_hash?: string | null; is_admin?: number; keep_exif?: number | null; default_expiration?: string | null } = {};
+    const values: {
+      email?: string | null;
+      password_hash?: string | null;
+      is_admin?: number;
+      keep_exif?: number | null;
+      default_expiration?: string | null;
+      language?: string | null;
+      disabled?: number;
+    } = {};
     if (patch.email !== undefined) values.email = patch.email;
     if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
     if (patch.isAdmin !== undefined) values.is_admin = toFlag(patch.isAdmin);
     if (patch.keepExif !== undefined) values.keep_exif = toFlagOrNull(patch.keepExif);
     if (patch.defaultExpiration !== undefined) values.default_expiration = patch.defaultExpiration;
+    if (patch.language !== undefined) values.language = patch.language;
+    if (patch.disabled !== undefined) values.disabled = toFlag(patch.disabled);
     if (Object.keys(values).length === 0) return;
     await this.db.updateTable('users').set(values).where('id', '=', id).execute();
   }

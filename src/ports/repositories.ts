@@ -14,6 +14,10 @@ export interface User {
   /** Per-user default auto-delete (ISO-8601 duration or seconds), or null. */
   readonly defaultExpiration: string | null;
   readonly createdAt: Date;
+  /** Interface language chosen by the user ('en' | 'zh-CN'), or null for automatic. */
+  readonly language: string | null;
+  /** Disabled accounts cannot log in and their keys stop working. */
+  readonly disabled: boolean;
 }
 
 export interface NewUser {
@@ -30,7 +34,7 @@ export interface UserRepository {
   /** Case-insensitive. */
   findByUsername(username: string): Promise<User | null>;
   count(): Promise<number>;
-  update(id: number, patch: Partial<Pick<User, 'email' | 'passwordHash' | 'isAdmin' | 'keepExif' | 'defaultExpiration'>>): Promise<void>;
+  update(id: number, patch: Partial<Pick<User, 'email' | 'passwordHash' | 'isAdmin' | 'keepExif' | 'defaultExpiration' | 'language' | 'disabled'>>): Promise<void>;
 }
 
 export interface ApiKey {
@@ -171,6 +175,8 @@ export interface ImageRepository {
   /** Deletes the rows of the image (files, tags, secret, image). */
   deleteRows(id: number): Promise<void>;
   incrementViews(id: number): Promise<void>;
+  /** Gives guest uploads (user_id null) among `ids` to `userId`; returns how many changed hands. */
+  adoptGuestImages(ids: readonly number[], userId: number): Promise<number>;
   /** Every stored file key with its image id (reconciliation). */
   listFileKeys(): AsyncIterable<{ imageId: number; key: string }>;
   count(): Promise<number>;
@@ -201,6 +207,32 @@ export interface SettingRepository {
   set(key: string, value: string): Promise<void>;
 }
 
+export interface Session {
+  /** sha256 (hex) of the cookie token. */
+  readonly id: string;
+  readonly userId: number | null;
+  /** JSON text; the session service parses it with zod. */
+  readonly data: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface SessionRepository {
+  create(session: Session): Promise<void>;
+  /** The session unless it expired before `now`. */
+  find(id: string, now: Date): Promise<Session | null>;
+  update(id: string, patch: { userId?: number | null; data?: string; expiresAt?: Date }): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteByUser(userId: number): Promise<void>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+export interface RateLimitRepository {
+  /** Counts one hit in the fixed window of `key`; returns the count and when the window resets. */
+  hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }>;
+  reset(key: string): Promise<void>;
+}
+
 export interface Repositories {
   readonly users: UserRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -209,6 +241,8 @@ export interface Repositories {
   readonly images: ImageRepository;
   readonly jobs: JobRepository;
   readonly settings: SettingRepository;
+  readonly sessions: SessionRepository;
+  readonly rateLimits: RateLimitRepository;
 }
 
 export interface Database extends Repositories {

@@ -96,7 +96,7 @@ export class AccountService {
     const matches = safeEqual(keyedHash(pepper, parsed?.secret ?? ''), expected);
     if (!parsed || !record || !matches || record.revokedAt !== null) throw new AppError('INVALID_KEY');
     const user = await repos.users.findById(record.userId);
-    if (!user) throw new AppError('INVALID_KEY');
+    if (!user || user.disabled) throw new AppError('INVALID_KEY');
     const now = clock.now();
     if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await repos.apiKeys.touch(record.id, now);

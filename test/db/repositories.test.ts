@@ -106,7 +106,7 @@ for (const variant of [sqlite, postgres]) {
       const created = await db.users.create({ username, email: 'a@example.test', passwordHash: 'ph', isAdmin: true, createdAt: new Date(1_700_000_000_123) });
       expect(created).toEqual({
         id: expect.any(Number), username, email: 'a@example.test', passwordHash: 'ph', isAdmin: true,
-        keepExif: null, defaultExpiration: null, createdAt: new Date(1_700_000_000_123),
+        keepExif: null, defaultExpiration: null, createdAt: new Date(1_700_000_000_123), language: null, disabled: false,
       });
       expect(await db.users.findById(created.id)).toEqual(created);
       expect(await db.users.findByUsername(username.toUpperCase())).toEqual(created);
@@ -114,9 +114,9 @@ for (const variant of [sqlite, postgres]) {
       expect(await db.users.count()).toBe(before + 1);
       await expect(db.users.create({ username: username.toLowerCase(), passwordHash: null, isAdmin: false, createdAt: new Date(0) })).rejects.toSatisfy(isUniqueViolation);
 
-      await db.users.update(created.id, { keepExif: false, defaultExpiration: 'P1D', isAdmin: false, email: null });
+      await db.users.update(created.id, { keepExif: false, defaultExpiration: 'P1D', isAdmin: false, email: null, language: 'zh-CN', disabled: true });
       await db.users.update(created.id, {});
-      expect(await db.users.findById(created.id)).toEqual({ ...created, keepExif: false, defaultExpiration: 'P1D', isAdmin: false, email: null });
+      expect(await db.users.findById(created.id)).toEqual({ ...created, keepExif: false, defaultExpiration: 'P1D', isAdmin: false, email: null, language: 'zh-CN', disabled: true });
       await db.users.update(created.id, { keepExif: null, passwordHash: null });
       expect(await db.users.findById(created.id)).toMatchObject({ keepExif: null, passwordHash: null });
     });

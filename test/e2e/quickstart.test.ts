@@ -213,6 +213,9 @@ async function startServer(dataDir: string, port: number, extra: Record<string, 
   return { proc, port, base: `http://localhost:${port}` };
 }
 
+/** Waits for the key line itself rather than trusting its order against the log stream. */
+const printedKey = (server: Server) => server.proc.waitForLine((l) => l.startsWith('API key: '), 'the "API key:" line');
+
 /** The plain-text block of a first start, from the stdout lines that are not JSON logs. */
 function firstStartBlock(lines: readonly string[]): { admin: boolean; password: string | null; key: string | null } {
   const text = lines.filter((l) => logRecord(l) === null);
@@ -312,6 +315,7 @@ describe('quick start, as a person does it', () => {
     const dataDir = await freshDataDir();
     const photo = await makeJpeg(await freshDataDir());
     const server = await startServer(dataDir, await freePort());
+    await printedKey(server);
     const block = firstStartBlock(server.proc.lines);
     expect(block.admin, server.proc.describe()).toBe(true);
     expect(block.password).toMatch(/^\S{8,}$/);
@@ -356,6 +360,7 @@ describe('quick start, as a person does it', () => {
     const photo = await makeJpeg(await freshDataDir());
     const port = await freePort();
     const first = await startServer(dataDir, port);
+    await printedKey(first);
     const key = firstStartBlock(first.proc.lines).key ?? '';
     expect(key).toMatch(KEY_PATTERN);
     const image = imageOf(await upload(first, key, photo));
@@ -468,6 +473,7 @@ describe('quick start, as a person does it', () => {
     const password = 'twelve-chars';
     expect(password).toHaveLength(12);
     const server = await startServer(dataDir, await freePort(), { PINHOLE_ADMIN_PASSWORD: password });
+    await printedKey(server);
     const block = firstStartBlock(server.proc.lines);
     expect(block.admin, server.proc.describe()).toBe(true);
     expect(block.password).toBeNull();

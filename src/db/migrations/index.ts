@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
+import { webMigration } from './0002-web.js';
 
 /**
  * Migrations live in code rather than in a folder read at run time, so the built package needs no
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001_initial': initialMigration(dialect),
+        '0002_web': webMigration(),
       };
     },
   };

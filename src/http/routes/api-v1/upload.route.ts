@@ -10,6 +10,7 @@ import type { AccountService, Principal } from '../../../services/account.servic
 import type { ImagePresenter, Locale } from '../../../services/image-presenter.js';
 import type { SpooledSource, UploadService } from '../../../services/upload.service.js';
 import { errorEnvelope, NO_STORE_HEADERS } from '../../envelope.js';
+import { resolveLanguage } from '../../web/web-context.js';
 import { toAppError } from '../../map-error.js';
 import { parseFormat, parseUploadParams, rawQuerySource, type RawParams, type ResponseFormat } from './upload-params.js';
 
@@ -21,15 +22,12 @@ export interface UploadRouteDeps {
   readonly tempDir: string;
   readonly urlSources: 'off' | 'admins' | 'everyone';
   readonly now: () => Date;
+  readonly defaultLanguage: Locale;
 }
 
 /** What the request carried as its source, before it is spooled. */
 type PendingSource = { kind: 'spooled'; source: SpooledSource } | { kind: 'text'; value: string; spaceIsPlus: boolean } | null;
 
-export function localeOf(request: FastifyRequest): Locale {
-  const header = request.headers['accept-language'];
-  return typeof header === 'string' && /^\s*zh\b/i.test(header) ? 'zh-CN' : 'en';
-}
 
 function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -125,7 +123,7 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
       }
       const uploadParams = parseUploadParams(raw);
       const result = await deps.uploads.upload({ principal: who, source, params: uploadParams, ip: request.ip });
-      const image = deps.presenter.present(result.image, { now: deps.now(), locale: localeOf(request), deleteSecret: result.deleteSecret, exifJson: result.exifJson });
+      const image = deps.presenter.present(result.image, { now: deps.now(), locale: resolveLanguage(request, who.kind === 'user' ? who.user : null, deps.defaultLanguage).lang, deleteSecret: result.deleteSecret, exifJson: result.exifJson });
       request.log.info({ imageId: result.image.id, kind: result.image.kind, bytes: result.image.size, reused: result.reused }, 'upload stored');
 
       void reply.headers({ ...NO_STORE_HEADERS, 'last-modified': new Date().toUTCString() });

@@ -5,7 +5,7 @@ import type { PublicIdCodec } from '../../../domain/public-id.js';
 import type { Database, ImageRecord } from '../../../ports/repositories.js';
 import type { DeletionService } from '../../../services/deletion.service.js';
 import type { UrlBuilder } from '../../../services/url-builder.js';
-import { renderPage } from '../../../web/layout.js';
+import type { WebKit } from '../../web/web-kit.js';
 
 export interface ViewerRouteDeps {
   readonly db: Database;
@@ -14,32 +14,7 @@ export interface ViewerRouteDeps {
   readonly deletion: DeletionService;
   readonly routes: { readonly image: string; readonly video: string };
   readonly timeZone: string;
-}
-
-/** Content-Security-Policy of server-rendered pages: media from the site only, no scripts. */
-export function pageCsp(mediaOrigin: string): string {
-  return [
-    "default-src 'none'",
-    `img-src 'self' ${mediaOrigin} data:`,
-    `media-src 'self' ${mediaOrigin}`,
-    "style-src 'unsafe-inline'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-function sendPage(reply: FastifyReply, status: number, html: string, csp: string) {
-  return reply
-    .code(status)
-    .headers({
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': csp,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'strict-origin-when-cross-origin',
-      'permissions-policy': 'interest-cohort=()',
-    })
-    .send(html);
+  readonly kit: WebKit;
 }
 
 /**
@@ -47,9 +22,7 @@ function sendPage(reply: FastifyReply, status: number, html: string, csp: string
  * non-canonical slugs (redirected), and the delete link (GET confirms, POST or DELETE deletes).
  */
 export function registerViewerRoutes(app: FastifyInstance, deps: ViewerRouteDeps): void {
-  const csp = pageCsp(new URL(deps.urls.baseUrl).origin);
-  const notFound = (reply: FastifyReply) =>
-    sendPage(reply, 404, renderPage({ title: 'Not found', body: '<h1>Not found</h1><p>That upload does not exist or was deleted.</p>' }), csp);
+  const { kit } = deps;
 
   const load = async (idText: string): Promise<ImageRecord | null> => {
     const id = deps.ids.decode(idText);
@@ -61,21 +34,21 @@ export function registerViewerRoutes(app: FastifyInstance, deps: ViewerRouteDeps
   const viewer = async (request: FastifyRequest<{ Params: { slugId: string } }>, reply: FastifyReply) => {
     const segment = request.params.slugId;
     const image = await load(segment.slice(segment.lastIndexOf('.') + 1));
-    if (!image) return notFound(reply);
+    if (!image) return kit.notFound(request, reply);
     const canonical = deps.urls.viewerPath(image);
     const requested = request.url.split('?')[0] ?? '';
     if (requested !== canonical) return reply.redirect(canonical, 302);
     if (!image.isApproved) {
-      return sendPage(reply, 403, renderPage({ title: 'Awaiting approval', body: '<h1>Awaiting approval</h1><p>This upload must be approved by a moderator first.</p>' }), csp);
+      return kit.page(request, reply, 403, { title: 'Awaiting approval', body: '<h1>Awaiting approval</h1><p>This upload must be approved by a moderator first.</p>' });
     }
     if (request.method === 'GET') await deps.db.images.incrementViews(image.id);
-    return sendPage(reply, 200, renderViewer(image, deps), csp);
+    return kit.page(request, reply, 200, renderViewer(image, deps));
   };
 
   const deletePage = async (request: FastifyRequest<{ Params: { id: string; secret: string } }>, reply: FastifyReply) => {
     const { id, secret } = request.params;
     const image = await load(id);
-    if (!image || !isDeleteSecret(secret) || !(await deps.deletion.verifySecret(image.id, secret))) return notFound(reply);
+    if (!image || !isDeleteSecret(secret) || !(await deps.deletion.verifySecret(image.id, secret))) return kit.notFound(request, reply);
     const title = image.title ?? `${image.name}.${image.extension}`;
     if (request.method === 'GET' || request.method === 'HEAD') {
       // Link previews fetch URLs: GET only asks, so a chat app cannot delete anything (SPEC-API A14).
@@ -83,14 +56,14 @@ export function registerViewerRoutes(app: FastifyInstance, deps: ViewerRouteDeps
 <p><strong>${e(title)}</strong></p>
 <p class="meta">This removes the file and every link to it. It cannot be undone.</p>
 <form method="post" action="${e(request.url.split('?')[0] ?? '')}"><button class="danger" type="submit">Delete</button></form>`;
-      return sendPage(reply.header('cache-control', 'no-store'), 200, renderPage({ title: 'Delete upload', body, head: '<meta name="robots" content="noindex">' }), csp);
+      return kit.page(request, reply, 200, { title: 'Delete upload', body, head: '<meta name="robots" content="noindex">' });
     }
     await deps.deletion.deleteImage(image.id);
     request.log.info({ imageId: image.id }, 'upload deleted through its delete link');
     if (request.method === 'DELETE') {
       return reply.header('cache-control', 'no-store').send({ status_code: 200, success: { message: 'file deleted', code: 200 }, status_txt: 'OK' });
     }
-    return sendPage(reply.header('cache-control', 'no-store'), 200, renderPage({ title: 'Deleted', body: '<h1>Deleted</h1><p>The upload was deleted.</p>' }), csp);
+    return kit.page(request, reply, 200, { title: 'Deleted', body: '<h1>Deleted</h1><p>The upload was deleted.</p>' });
   };
 
   for (const route of new Set([deps.routes.image, deps.routes.video])) {
@@ -99,7 +72,7 @@ export function registerViewerRoutes(app: FastifyInstance, deps: ViewerRouteDeps
   }
 }
 
-function renderViewer(image: ImageRecord, deps: ViewerRouteDeps): string {
+function renderViewer(image: ImageRecord, deps: ViewerRouteDeps): { title: string; body: string; head: string } {
   const { urls } = deps;
   const file = (kind: string) => image.files.find((f) => f.kind === kind);
   const main = file('image');
@@ -135,5 +108,5 @@ ${tags}
 ${expires}
 <p><label>Direct link <input class="link" readonly value="${e(direct)}"></label></p>
 <p><label>Viewer link <input class="link" readonly value="${e(urls.viewerUrl(image))}"></label></p>`;
-  return renderPage({ title, body, head });
+  return { title, body, head };
 }
