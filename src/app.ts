@@ -5,17 +5,23 @@ import cookie from '@fastify/cookie';
 import type { Container } from './container.js';
 import { errorEnvelope, NO_STORE_HEADERS } from './http/envelope.js';
 import { toAppError } from './http/map-error.js';
+import { clientErrorHandler, hostileClientServerOptions } from './http/client-error.js';
 import { registerUploadRoute } from './http/routes/api-v1/upload.route.js';
 import { mediaRoutes } from './http/routes/media.route.js';
-import { registerViewerRoutes } from './http/routes/web/viewer.route.js';
-import { escapeHtmlStrict } from './domain/format.js';
+import { galleryDeps, registerGalleryRoutes } from './http/routes/web/gallery.routes.js';
 import { createWebKit } from './http/web/web-kit.js';
 import { registerStaticRoutes } from './http/routes/web/static.route.js';
+import { registerUploader } from './http/routes/web/uploader.route.js';
+import { registerAccountRoutes } from './http/routes/web/account/index.js';
+import { registerApiDocumentation } from './http/routes/web/api-docs.route.js';
+import { registerAdminRoutes } from './http/routes/web/admin/index.js';
+import { registerOpsRoutes } from './http/routes/ops.route.js';
 
 /** Builds the Fastify instance; tests call it without listening. */
 export async function buildApp(c: Container): Promise<FastifyInstance> {
   const { config } = c;
-  const maxBytes = Math.max(config.limits.maxBytes, config.limits.maxBytesGuest);
+  // The body limits are fixed when Fastify starts: a limit raised in the dashboard beyond them needs a restart.
+  const maxBytes = Math.max(config.limits.maxBytes, config.limits.maxBytesGuest, c.site.limits.maxBytes, c.site.limits.maxBytesGuest);
   // Room for a maximum-size file sent as base64 plus the other fields (SPEC-API A19).
   const bodyLimit = Math.ceil(maxBytes * 1.37) + 1024 * 1024;
   const app = Fastify({
@@ -27,6 +33,9 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    // Slow or oversized request heads are cut off by Node and answered in the API envelope.
+    http: hostileClientServerOptions(config),
+    clientErrorHandler,
     routerOptions: { maxParamLength: 500 },
     return503OnClosing: true,
     requestIdHeader: false,
@@ -45,7 +54,17 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     done(null, querystring.parse(body as string));
   });
   await app.register(cookie);
-  const kit = createWebKit({ sessions: c.sessions, defaultLanguage: config.defaultLanguage, baseUrl: config.baseUrl, signups: config.signups });
+  const kit = createWebKit({
+    sessions: c.sessions,
+    baseUrl: config.baseUrl,
+    mediaBaseUrl: config.mediaBaseUrl,
+    get defaultLanguage() { return c.site.values.defaultLanguage; },
+    get signups() { return c.site.values.signups; },
+  });
+  // Every instance picks up settings saved by another one within a few seconds (one cheap read).
+  app.addHook('onRequest', async () => {
+    await c.site.refreshIfStale();
+  });
   await app.register(multipart, {
     limits: {
       fileSize: maxBytes + 1,
@@ -64,7 +83,7 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
     void reply.code(appError.status);
     if (appError.retryAfter !== undefined) void reply.header('retry-after', String(appError.retryAfter));
-    if (request.url.startsWith('/api/') || request.url === '/api') {
+    if (request.url.startsWith('/api/') || request.url === '/api' || request.url.startsWith('/json/')) {
       const body = errorEnvelope(appError);
       if (appError.code === 'INTERNAL') (body.error as Record<string, unknown>).message = `${appError.publicMessage} (request ${request.id})`;
       return reply.type('application/json; charset=utf-8').send(body);
@@ -88,29 +107,20 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     presenter: c.presenter,
     fetcher: c.fetcher,
     tempDir: c.store.tempDir(),
-    urlSources: config.urlSources.mode,
+    get urlSources() { return c.site.values.urlUploads; },
     now: () => c.clock.now(),
-    defaultLanguage: config.defaultLanguage,
+    get defaultLanguage() { return c.site.values.defaultLanguage; },
   });
-  await app.register(mediaRoutes({ store: c.store, prefix: '/images' }));
-  registerViewerRoutes(app, {
-    db: c.db,
-    ids: c.ids,
-    urls: c.urls,
-    deletion: c.deletion,
-    routes: config.routes,
-    timeZone: config.timeZone,
-    kit,
-  });
+  await app.register(mediaRoutes({ store: c.store, prefix: '/images', cacheBudgetBytes: config.delivery.cacheBytes, syncStat: config.delivery.syncStat }));
+  registerGalleryRoutes(app, galleryDeps(c, kit));
   registerStaticRoutes(app);
+  registerAccountRoutes(app, c, kit);
+  registerAdminRoutes(app, c, kit, { uploadCeilingBytes: maxBytes });
 
-  app.get('/', async (request, reply) =>
-    kit.page(request, reply, 200, {
-      title: 'Image hosting',
-      body: `<h1>Pinhole</h1><p>Image and short-video hosting. Upload with any Chevereto API v1.1 client at <code>${escapeHtmlStrict(config.baseUrl)}/api/1/upload</code>.</p>`,
-    }),
-  );
+  registerUploader(app, c, kit);
+  registerApiDocumentation(app, c, kit);
   app.get('/healthz', async () => ({ status: 'ok' }));
+  registerOpsRoutes(app, { db: c.db, store: c.store, metrics: c.metrics, metricsToken: config.metricsToken });
 
   return app;
 }

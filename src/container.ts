@@ -12,13 +12,20 @@ import { GuardedUrlFetcher } from './net/url-fetcher.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Database } from './ports/repositories.js';
 import { LocalDiskStore } from './storage/local-disk.store.js';
+import { createS3Client, S3Store } from './storage/s3.store.js';
+import type { BlobStore } from './ports/blob-store.js';
+import { PinholeMetrics } from './metrics/metrics.js';
+import { MeasuredUploadService, measuredPipeline } from './metrics/measured.js';
 import { AccountService } from './services/account.service.js';
 import { DeletionService, DELETE_JOB } from './services/deletion.service.js';
 import { ImagePresenter } from './services/image-presenter.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { UploadService } from './services/upload.service.js';
 import { SessionService } from './services/session.service.js';
+import { WebAuthService } from './services/web-auth.service.js';
 import { UrlBuilder } from './services/url-builder.js';
+import { defaultsFromConfig, SiteSettings } from './services/site-settings.service.js';
+import { AdminService } from './services/admin.service.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { deleteJobHandler } from './jobs/delete-image.job.js';
 import type { UrlFetcher } from './ports/url-fetcher.js';
@@ -28,7 +35,7 @@ export interface Container {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly db: Database;
-  readonly store: LocalDiskStore;
+  readonly store: BlobStore;
   readonly ids: PublicIdCodec;
   readonly urls: UrlBuilder;
   readonly accounts: AccountService;
@@ -37,8 +44,14 @@ export interface Container {
   readonly maintenance: MaintenanceService;
   readonly presenter: ImagePresenter;
   readonly sessions: SessionService;
+  readonly webAuth: WebAuthService;
   readonly fetcher: UrlFetcher;
   readonly jobs: JobRunner;
+  /** Settings the admin dashboard changes at run time; env values are their defaults. */
+  readonly site: SiteSettings;
+  readonly admin: AdminService;
+  /** Prometheus metrics of this process (served at /metrics). */
+  readonly metrics: PinholeMetrics;
   close(): Promise<void>;
 }
 
@@ -63,12 +76,18 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     const salt = config.idSalt ?? (await db.settings.getOrInit('id_salt', randomHex(4)));
     const pepper = await db.settings.getOrInit('key_pepper', randomHex(32));
     const ids = new PublicIdCodec({ salt, padding: config.idPadding });
-    const store = new LocalDiskStore({ root: path.join(config.dataDir, 'images'), tmpDir: path.join(config.dataDir, 'tmp') });
-    const urls = new UrlBuilder({ baseUrl: config.baseUrl, routes: config.routes, seoUrls: config.seoUrls, ids });
+    const site = new SiteSettings({ settings: db.settings, defaults: defaultsFromConfig(config), logger: logger.child({ component: 'settings' }) });
+    await site.load();
+    const store = createStore(config);
+    const urls = new UrlBuilder({ baseUrl: config.baseUrl, routes: site.routes, seoUrls: config.seoUrls, ids, mediaBaseUrl: config.mediaBaseUrl });
     const ff = resolveFfmpegPaths({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
-    const media = new SharpFfmpegPipeline({ ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, concurrency: config.mediaConcurrency });
-    const accounts = new AccountService({ repos: db, clock, ids, pepper, guestKey: config.guestKey });
-    const uploads = new UploadService({
+    const metrics = new PinholeMetrics({ instanceId: config.instanceId, queueDepth: () => db.jobs.countPending() });
+    const media = measuredPipeline(
+      new SharpFfmpegPipeline({ ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, concurrency: config.mediaConcurrency }),
+      metrics,
+    );
+    const accounts = new AccountService({ repos: db, clock, ids, pepper, get guestKey() { return site.values.guestKey; } });
+    const uploads = new MeasuredUploadService({
       db,
       store,
       media,
@@ -76,27 +95,30 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       ids,
       pepper,
       options: {
-        limits: config.limits,
-        duplicates: config.duplicates,
+        // Getters: the dashboard's values are read on every upload, not copied once.
+        get limits() { return { ...config.limits, ...site.limits }; },
+        get duplicates() { return site.values.duplicates; },
         expiration: config.expiration,
-        flood: config.flood,
-        moderation: config.moderation,
-        timeZone: config.timeZone,
+        flood: site.flood,
+        get moderation() { return site.values.moderation; },
+        get timeZone() { return site.values.timeZone; },
         fileNaming: config.fileNaming,
         keepExif: config.keepExif,
         thumbSize: config.thumbSize,
         mediumSize: config.mediumSize,
       },
-    });
+    }, metrics);
     const deletion = new DeletionService({ db, store, clock, pepper });
     const maintenance = new MaintenanceService({ db, store });
-    const presenter = new ImagePresenter({ urls, timeZone: config.timeZone, loaderMaxBytes: config.loaderMaxBytes });
+    const presenter = new ImagePresenter({ urls, get timeZone() { return site.values.timeZone; }, loaderMaxBytes: config.loaderMaxBytes });
     const fetcher = new GuardedUrlFetcher({
       policy: new AddressPolicy(config.urlSources.allowPrivate),
       timeoutMs: config.urlSources.timeoutMs,
       maxRedirects: config.urlSources.maxRedirects,
     });
     const sessions = new SessionService({ db, clock, pepper });
+    const webAuth = new WebAuthService({ repos: db, clock });
+    const admin = new AdminService({ db, deletion });
     const jobs = new JobRunner({
       jobs: db.jobs,
       clock,
@@ -106,14 +128,23 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       intervalMs: config.jobIntervalMs,
     });
     return {
-      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, fetcher, jobs,
+      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics,
       async close() {
         await jobs.stop();
         await db.close();
+        store.close?.();
       },
     };
   } catch (error) {
     await db.close();
     throw error;
   }
+}
+
+/** Stored files: the data dir's `images/`, or a bucket; temp files stay in the data dir either way. */
+function createStore(config: Config): BlobStore {
+  const tmpDir = path.join(config.dataDir, 'tmp');
+  const { storage } = config;
+  if (storage.kind === 'local') return new LocalDiskStore({ root: path.join(config.dataDir, 'images'), tmpDir });
+  return new S3Store({ client: createS3Client(storage), bucket: storage.bucket, prefix: storage.prefix, tmpDir });
 }

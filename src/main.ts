@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const log = c.logger;
 
   await cleanTempDir(c.store.tempDir());
-  const orphans = await c.maintenance.removeOrphanFiles(0, c.clock.now());
+  // A store shared with other instances (a bucket, or one database for several processes) may hold
+  // files of uploads another instance is committing right now: only old orphans are removed there.
+  const shared = config.storage.kind !== 'local' || config.database.kind !== 'sqlite';
+  const orphans = await c.maintenance.removeOrphanFiles(shared ? 3_600_000 : 0, c.clock.now());
   if (orphans > 0) log.warn({ orphans }, 'removed stored files that had no row (interrupted uploads)');
   const resumed = await c.deletion.resumeInterrupted();
   if (resumed > 0) log.info({ resumed }, 'finished interrupted deletions');

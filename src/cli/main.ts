@@ -11,6 +11,7 @@ const USAGE = `Usage: pinhole <command>
   key create USER [--label L]                     create an API key; prints the key alone
   key list USER                                   list a user's keys
   key revoke KEY_ID                               revoke a key (id or the key's chv_<id>_ prefix)
+  upload --server URL --key KEY FILE|URL …         upload to a Pinhole site (see pinhole upload --help)
 
 Configuration comes from the same environment variables as the server (see docs/config.md).`;
 
@@ -69,7 +70,7 @@ async function run(open: () => Promise<Container>, argv: string[]): Promise<numb
       return 0;
     }
     const keys = await c.accounts.listKeys(user.id);
-    const tz = c.config.timeZone;
+    const tz = c.site.values.timeZone;
     out(['ID', 'PREFIX', 'LABEL', 'CREATED', 'LAST USED', 'STATUS'].join('\t'));
     for (const k of keys) {
       out([c.ids.encode(k.id), c.accounts.keyPrefix(k), k.label, formatDateTime(k.createdAt, tz), k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : '-', k.revokedAt ? 'revoked' : 'active'].join('\t'));
@@ -91,6 +92,8 @@ async function run(open: () => Promise<Container>, argv: string[]): Promise<numb
 
 /** The `pinhole` command: accounts and keys without the website. */
 export async function cli(argv: string[]): Promise<number> {
+  // A client of a (possibly remote) site: no server configuration, no database.
+  if (argv[0] === 'upload') return (await import('./upload.command.js')).uploadCommand(argv.slice(1));
   const opened: { c: Container | null } = { c: null };
   try {
     return await run(async () => {

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 
 import { envSchema } from './config.schema.js';
@@ -55,12 +55,36 @@ export interface Config {
   readonly mediumSize: number;
   readonly loaderMaxBytes: number;
   readonly mediaConcurrency: number;
+  /** Serving stored files: memory for small files (thumbnails, mediums), and how their freshness is checked. */
+  readonly delivery: { readonly cacheBytes: number; readonly syncStat: boolean };
   readonly adminPassword: string | undefined;
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** A client must have sent its whole request head within this long (slow-header clients are dropped). */
+  readonly headersTimeoutMs: number;
   readonly jobIntervalMs: number;
   readonly ffmpegPath: string | undefined;
   readonly ffprobePath: string | undefined;
+  /** Where stored files live: the data dir, or an S3-compatible bucket (shared by every instance). */
+  readonly storage:
+    | { readonly kind: 'local' }
+    | {
+        readonly kind: 's3';
+        readonly endpoint: string | undefined;
+        readonly region: string;
+        readonly bucket: string;
+        readonly accessKeyId: string | undefined;
+        readonly secretAccessKey: string | undefined;
+        readonly forcePathStyle: boolean;
+        /** Empty, or ends with `/`. */
+        readonly prefix: string;
+      };
+  /** Public base of media URLs (a CDN or public bucket) without trailing slash; null: served by Pinhole under /images. */
+  readonly mediaBaseUrl: string | null;
+  /** Bearer token for /metrics; null: /metrics answers loopback clients only. */
+  readonly metricsToken: string | null;
+  /** Names this process in logs, metrics and the deletions log. */
+  readonly instanceId: string;
 }
 
 export class ConfigError extends Error {
@@ -89,10 +113,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const problems: string[] = [];
+  if (e.PINHOLE_HEADERS_TIMEOUT_MS !== undefined && e.PINHOLE_HEADERS_TIMEOUT_MS > e.PINHOLE_REQUEST_TIMEOUT_MS) {
+    problems.push('PINHOLE_HEADERS_TIMEOUT_MS: must not exceed PINHOLE_REQUEST_TIMEOUT_MS');
+  }
   if (e.PINHOLE_EXPIRATION_MIN_SECONDS > e.PINHOLE_EXPIRATION_MAX_SECONDS) {
     problems.push('PINHOLE_EXPIRATION_MIN_SECONDS: must not exceed PINHOLE_EXPIRATION_MAX_SECONDS');
   }
   if (e.PINHOLE_ROUTE_IMAGE === e.PINHOLE_ROUTE_VIDEO) problems.push('PINHOLE_ROUTE_VIDEO: must differ from PINHOLE_ROUTE_IMAGE');
+  if (e.PINHOLE_STORAGE === 's3' && e.PINHOLE_S3_BUCKET === undefined) problems.push('PINHOLE_S3_BUCKET: required when PINHOLE_STORAGE=s3');
+  if ((e.PINHOLE_S3_ACCESS_KEY_ID === undefined) !== (e.PINHOLE_S3_SECRET_ACCESS_KEY === undefined)) {
+    problems.push('PINHOLE_S3_SECRET_ACCESS_KEY: set both PINHOLE_S3_ACCESS_KEY_ID and PINHOLE_S3_SECRET_ACCESS_KEY, or neither');
+  }
+  if (e.PINHOLE_S3_PREFIX.startsWith('/') || e.PINHOLE_S3_PREFIX.split('/').some((part) => part === '.' || part === '..')) {
+    problems.push('PINHOLE_S3_PREFIX: must not start with / or contain . or .. segments');
+  }
   const allowPrivate = e.PINHOLE_URL_ALLOW_PRIVATE.split(',').map((s) => s.trim()).filter(Boolean);
   for (const cidr of allowPrivate) {
     if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) problems.push(`PINHOLE_URL_ALLOW_PRIVATE: "${cidr}" is not a CIDR range`);
@@ -158,12 +192,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediumSize: e.PINHOLE_MEDIUM_SIZE,
     loaderMaxBytes: mb(e.PINHOLE_LOADER_MAX_MB),
     mediaConcurrency: e.PINHOLE_MEDIA_CONCURRENCY === 0 ? availableParallelism() : e.PINHOLE_MEDIA_CONCURRENCY,
+    delivery: { cacheBytes: mb(e.PINHOLE_MEDIA_CACHE_MB), syncStat: e.PINHOLE_MEDIA_SYNC_STAT },
     adminPassword: e.PINHOLE_ADMIN_PASSWORD,
     keepAliveTimeoutMs: e.PINHOLE_KEEPALIVE_TIMEOUT_MS,
     requestTimeoutMs: e.PINHOLE_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.PINHOLE_HEADERS_TIMEOUT_MS ?? Math.min(30_000, e.PINHOLE_REQUEST_TIMEOUT_MS),
     jobIntervalMs: e.PINHOLE_JOB_INTERVAL_MS,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
+    storage:
+      e.PINHOLE_STORAGE === 's3' && e.PINHOLE_S3_BUCKET !== undefined
+        ? {
+            kind: 's3',
+            endpoint: e.PINHOLE_S3_ENDPOINT,
+            region: e.PINHOLE_S3_REGION,
+            bucket: e.PINHOLE_S3_BUCKET,
+            accessKeyId: e.PINHOLE_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.PINHOLE_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.PINHOLE_S3_FORCE_PATH_STYLE,
+            prefix: e.PINHOLE_S3_PREFIX === '' || e.PINHOLE_S3_PREFIX.endsWith('/') ? e.PINHOLE_S3_PREFIX : `${e.PINHOLE_S3_PREFIX}/`,
+          }
+        : { kind: 'local' },
+    mediaBaseUrl: e.PINHOLE_MEDIA_BASE_URL === undefined ? null : e.PINHOLE_MEDIA_BASE_URL.replace(/\/+$/, ''),
+    metricsToken: e.PINHOLE_METRICS_TOKEN ?? null,
+    instanceId: e.PINHOLE_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}`,
   });
 }
 

@@ -17,6 +17,9 @@ import { KyselySessionRepository } from './session.repository.js';
 import { KyselyRateLimitRepository } from './rate-limit.repository.js';
 import { PinholeSqliteDialect } from './sqlite-dialect.js';
 import { KyselyUserRepository } from './user.repository.js';
+import { KyselyAdminRepository } from './admin.repository.js';
+import { KyselyListingRepository } from './listing.repository.js';
+import { KyselyCurationRepository } from './curation.repository.js';
 
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
@@ -147,6 +150,9 @@ function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
     settings: new KyselySettingRepository(db),
     sessions: new KyselySessionRepository(db),
     rateLimits: new KyselyRateLimitRepository(db),
+    admin: new KyselyAdminRepository(db),
+    listings: new KyselyListingRepository(db),
+    curation: new KyselyCurationRepository(db),
   };
 }
 

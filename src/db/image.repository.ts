@@ -199,7 +199,7 @@ export class KyselyImageRepository implements ImageRepository {
  * then select survives two uploads creating the same tag at once, and inserting in sorted order
  * makes concurrent PostgreSQL transactions wait on the unique index in the same order (no deadlock).
  */
-async function linkTags(trx: Kysely<DB>, imageId: number, tags: readonly string[]): Promise<void> {
+export async function linkTags(trx: Kysely<DB>, imageId: number, tags: readonly string[]): Promise<void> {
   const byLower = new Map<string, string>();
   for (const tag of tags) {
     const lower = tag.toLowerCase();

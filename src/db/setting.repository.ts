@@ -29,4 +29,15 @@ export class KyselySettingRepository implements SettingRepository {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
   }
+
+  async delete(key: string): Promise<void> {
+    await this.db.deleteFrom('settings').where('key', '=', key).execute();
+  }
+
+  async list(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    // LIKE finds a superset (`_`, `%` and SQLite's case folding); the exact test is done here, which
+    // also keeps collation rules of either database out of it.
+    const rows = await this.db.selectFrom('settings').select(['key', 'value']).where('key', 'like', `${prefix}%`).orderBy('key').execute();
+    return rows.filter((row) => row.key.startsWith(prefix));
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { codePointLength, codePointSlice, encodeRfc3986, toWellFormed } from './text.js';
+import { cleanClientFileName, codePointLength, codePointSlice, encodeRfc3986, multiLineText, singleLineText, toWellFormed } from './text.js';
 
 describe('text helpers', () => {
   it('counts code points, not UTF-16 units', () => {
@@ -25,5 +25,18 @@ describe('text helpers', () => {
     expect(encodeRfc3986('测试')).toBe('%E6%B5%8B%E8%AF%95');
     expect(encodeRfc3986('a.b-c_d~e')).toBe('a.b-c_d~e');
     expect(() => encodeRfc3986('\uD800')).not.toThrow();
+  });
+
+  it('removes control characters from client text', () => {
+    expect(singleLineText('a\u0000b\tc\r\nd\u001b[31m\u007f\u0085e')).toBe('ab c d[31me');
+    expect(multiLineText('line 1\r\nline 2\rline 3\u0000\u0007\ttab')).toBe('line 1\nline 2\nline 3\ttab');
+    expect(singleLineText('😀 \uD800')).toBe('😀 \uFFFD');
+  });
+
+  it('cleans client file names: no controls, no bidi overrides, bounded', () => {
+    expect(cleanClientFileName('invoice\u202egpj.exe')).toBe('invoicegpj.exe');
+    expect(cleanClientFileName('\u2066photo\u2069\u0000.jpg')).toBe('photo.jpg');
+    expect(cleanClientFileName('😀'.repeat(300))).toBe('😀'.repeat(255));
+    expect(cleanClientFileName('  \u0001 ')).toBe('');
   });
 });

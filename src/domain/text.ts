@@ -38,3 +38,27 @@ export function encodeRfc3986(s: string): string {
     (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
   );
 }
+
+/** C0 controls, DEL and C1 controls (NUL included: PostgreSQL refuses it in text). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_TAB_AND_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Bidi embeddings, overrides and isolates: what makes `invoice\u202Egpj.exe` read as `invoiceexe.jpg`. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Client text for one line (titles): well-formed, tabs and line breaks turned into spaces, control
+ * characters removed, so nothing invisible reaches the database, the answers or a page.
+ */
+export function singleLineText(s: string): string {
+  return toWellFormed(s).replace(/[\t\r\n]+/g, ' ').replace(CONTROL, '');
+}
+
+/** Client text that may span lines (descriptions): line breaks become `\n`, other controls go. */
+export function multiLineText(s: string): string {
+  return toWellFormed(s).replace(/\r\n?/g, '\n').replace(CONTROL_BUT_TAB_AND_NEWLINE, '');
+}
+
+/** A client's file name as we keep it: one line, no bidi controls, at most `max` code points. */
+export function cleanClientFileName(s: string, max = 255): string {
+  return codePointSlice(singleLineText(s).replace(BIDI_CONTROLS, ''), max).trim();
+}

@@ -37,6 +37,9 @@ export function toAppError(error: unknown, maxBytes: number): AppError {
       return new AppError('UNSUPPORTED_MEDIA_TYPE');
     case 'ENOSPC':
     case 'EDQUOT':
+    // The database ran out of room: SQLite says SQLITE_FULL, PostgreSQL disk_full (53100).
+    case 'SQLITE_FULL':
+    case '53100':
       return new AppError('STORAGE_FULL');
     default:
       break;

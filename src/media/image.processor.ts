@@ -6,6 +6,7 @@ import { readBmpHeader } from './bmp.js';
 import { isLosslessWebp, readApngFrameCount } from './container-probe.js';
 import { readExif, type ExifSummary } from './exif.js';
 import { readFileHead } from './file-head.js';
+import { derivativePlan, type DerivativePlan } from './derivatives.js';
 import { md5File } from './hash.js';
 import { checkPixelLimits } from './limits.js';
 import { mimeForExtension } from './mime.js';
@@ -92,6 +93,63 @@ async function writeWith(pipeline: Sharp, path: string, extension: string): Prom
   return produced(path, extension, { size: info.size, width: info.width, height: info.pageHeight ?? info.height });
 }
 
+/**
+ * Derivatives decoded together: above this many pixels at the shared decode size (a very long
+ * panorama, whose short side is already below the thumbnail's), each derivative streams from the file
+ * instead, so one upload never holds a large raw image in memory.
+ */
+const SHARED_DECODE_MAX_PIXELS = 4_000_000;
+
+interface DeriveSpec {
+  readonly still: Sharp;
+  readonly plan: DerivativePlan;
+  readonly thumbSize: number;
+  readonly encode: (pipeline: Sharp) => Sharp;
+  readonly limit: (pipeline: Sharp) => Sharp;
+  readonly thumbPath: string;
+  readonly mediumPath: string | null;
+  readonly extension: string;
+}
+
+function thumbResize(pipeline: Sharp, size: number): Sharp {
+  return pipeline.resize(size, size, { fit: 'cover', position: 'centre' });
+}
+
+/**
+ * Thumb and medium from one decode at the smallest size both can be cut from (shrink-on-load where
+ * the format has it), resized in memory: the file is decoded once for both instead of once each.
+ */
+function deriveFromOneDecode(spec: DeriveSpec): () => Promise<[ProducedFile, ProducedFile | null]> {
+  const { plan } = spec;
+  const decoded = spec.still.clone().resize(plan.decodeWidth, plan.decodeHeight, { fit: 'outside' }).raw();
+  return async () => {
+    const { data, info } = await decoded.toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+    const fromPixels = () => spec.limit(sharp(data, raw));
+    const medium =
+      plan.mediumWidth !== null && spec.mediumPath !== null
+        ? // Height as a width-only resize of the full image gives it, so the stored size does not depend on the shortcut.
+          spec.encode(fromPixels().resize(plan.mediumWidth, Math.max(1, Math.round((plan.fullHeight * plan.mediumWidth) / plan.fullWidth)), { fit: 'fill' }))
+        : null;
+    return allSettledOrThrow<[ProducedFile, ProducedFile | null]>([
+      writeWith(spec.encode(thumbResize(fromPixels(), spec.thumbSize)), spec.thumbPath, spec.extension),
+      medium && spec.mediumPath ? writeWith(medium, spec.mediumPath, spec.extension) : Promise.resolve(null),
+    ]);
+  };
+}
+
+/** Each derivative decoded from the file on its own (libvips streams it; no raw copy is held). */
+function deriveFromFile(spec: DeriveSpec): () => Promise<[ProducedFile, ProducedFile | null]> {
+  const { plan } = spec;
+  const thumb = spec.encode(thumbResize(spec.still.clone(), spec.thumbSize));
+  const medium = plan.mediumWidth !== null ? spec.encode(spec.still.clone().resize({ width: plan.mediumWidth })) : null;
+  return () =>
+    allSettledOrThrow<[ProducedFile, ProducedFile | null]>([
+      writeWith(thumb, spec.thumbPath, spec.extension),
+      medium && spec.mediumPath ? writeWith(medium, spec.mediumPath, spec.extension) : Promise.resolve(null),
+    ]);
+}
+
 /** Decodes, checks and re-encodes one image upload; temp files go through job.temps. */
 export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
   const { options, temps } = job;
@@ -155,23 +213,33 @@ export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
   const mainWidth = resize ? targetWidth : orientedWidth;
   const derivativeHints: EncodeHints = { lossless: hints.lossless, palette: false };
   const thumbPath = temps.create(extension);
-  const thumbPipeline = encodeAs(
-    still.clone().resize(options.thumbSize, options.thumbSize, { fit: 'cover', position: 'centre' }),
-    stored,
-    derivativeHints,
-  );
   // SPEC-API §3.4: a medium when the stored image is wider than the medium size, and always for an
   // animation (its static preview), never upscaled.
   const wantsMedium = isAnimated || mainWidth > options.mediumSize;
   const mediumPath = wantsMedium ? temps.create(extension) : null;
-  const mediumPipeline = wantsMedium
-    ? encodeAs(still.clone().resize({ width: Math.min(options.mediumSize, mainWidth) }), stored, derivativeHints)
-    : null;
+  const plan = derivativePlan({
+    width: orientedWidth,
+    height: meta.autoOrient.height,
+    thumbSize: options.thumbSize,
+    mediumSize: Math.min(options.mediumSize, mainWidth),
+    wantsMedium,
+  });
+  const derive: DeriveSpec = {
+    still,
+    plan,
+    thumbSize: options.thumbSize,
+    encode: (pipeline) => encodeAs(pipeline, stored, derivativeHints),
+    limit,
+    thumbPath,
+    mediumPath,
+    extension,
+  };
+  // Built now, like the other pipelines, so bad parameters throw before anything is written.
+  const writeDerivatives = plan.decodeWidth * plan.decodeHeight <= SHARED_DECODE_MAX_PIXELS ? deriveFromOneDecode(derive) : deriveFromFile(derive);
 
-  const [mainFile, thumb, medium, exif] = await allSettledOrThrow<[ProducedFile, ProducedFile, ProducedFile | null, ExifSummary]>([
+  const [mainFile, [thumb, medium], exif] = await allSettledOrThrow<[ProducedFile, [ProducedFile, ProducedFile | null], ExifSummary]>([
     writeMain(),
-    writeWith(thumbPipeline, thumbPath, extension),
-    mediumPipeline && mediumPath ? writeWith(mediumPipeline, mediumPath, extension) : Promise.resolve(null),
+    writeDerivatives(),
     exifPromise,
   ]);
   const [md5, sourceMd5] = await Promise.all([

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import sharp from 'sharp';
 import { AppError } from '../errors/app-error.js';
 import type {
   DetectedType,
@@ -13,6 +12,7 @@ import { detectMediaType } from './detect.js';
 import { asMediaError } from './failure.js';
 import { processImage } from './image.processor.js';
 import { runProcess } from './process-runner.js';
+import { configureSharp } from './sharp-settings.js';
 import { Semaphore } from './semaphore.js';
 import { TempFiles } from './temp-files.js';
 import { processVideo } from './video.processor.js';
@@ -40,8 +40,8 @@ export class SharpFfmpegPipeline implements MediaPipeline {
   constructor(private readonly settings: SharpFfmpegPipelineOptions) {
     this.semaphore = new Semaphore(Math.max(1, Math.floor(settings.concurrency)));
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // Each upload is a different file: libvips' operation cache would only hold memory.
-    sharp.cache(false);
+    // No libvips operation cache (each upload is a different file), threads shared out between jobs.
+    configureSharp(Math.max(1, Math.floor(settings.concurrency)));
   }
 
   detect(file: string): Promise<DetectedType | null> {

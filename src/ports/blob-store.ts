@@ -21,4 +21,8 @@ export interface BlobStore {
   list(): AsyncIterable<string>;
   /** Absolute local path of a key, for stores on local disk (null otherwise). */
   localPath(key: string): string | null;
+  /** Readiness probe: resolves when the store can be used (the folder is writable, the bucket answers). */
+  checkReady?(): Promise<void>;
+  /** Releases connections; the store is not used afterwards. */
+  close?(): void;
 }

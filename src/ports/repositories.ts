@@ -205,6 +205,9 @@ export interface SettingRepository {
   /** Stores the value unless the key exists; returns the value in force. */
   getOrInit(key: string, value: string): Promise<string>;
   set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Every setting whose key starts with `prefix`. */
+  list(prefix: string): Promise<Array<{ key: string; value: string }>>;
 }
 
 export interface Session {
@@ -243,6 +246,9 @@ export interface Repositories {
   readonly settings: SettingRepository;
   readonly sessions: SessionRepository;
   readonly rateLimits: RateLimitRepository;
+  readonly admin: import('./admin-repository.js').AdminRepository;
+  readonly listings: import('./gallery.js').ListingRepository;
+  readonly curation: import('./gallery.js').CurationRepository;
 }
 
 export interface Database extends Repositories {

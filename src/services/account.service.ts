@@ -23,6 +23,11 @@ export interface AccountServiceDeps {
 const USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}$/;
 /** Route names and reserved paths a username must not shadow. */
 const RESERVED = new Set(['api', 'images', 'image', 'clip', 'video', 'album', 'upload', 'login', 'logout', 'signup', 'settings', 'dashboard', 'explore', 'search', 'tag', 'user', 'json', 'oembed', 'static', 'assets']);
+/** Whether a name is allowed as a username (format and reserved names), before asking the database. */
+export function isValidUsername(name: string): boolean {
+  return USERNAME.test(name) && !RESERVED.has(name.toLowerCase());
+}
+
 /** last_used_at is refreshed at most this often, so auth does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -73,6 +78,26 @@ export class AccountService {
 
   async revokeKey(keyId: number): Promise<boolean> {
     return this.deps.repos.apiKeys.revoke(keyId, this.deps.clock.now());
+  }
+
+  /** Revokes a key only if it belongs to `userId`; another user's key is treated as missing. */
+  async revokeOwnKey(userId: number, keyId: number): Promise<boolean> {
+    const record = await this.deps.repos.apiKeys.findById(keyId);
+    if (!record || record.userId !== userId) return false;
+    return this.revokeKey(keyId);
+  }
+
+  /**
+   * The active key record of `userId` matching a presented plaintext key, or null. Unlike
+   * `authenticate` it does not count as a use of the key (no last-use update).
+   */
+  async findOwnKey(userId: number, presented: string): Promise<ApiKey | null> {
+    const { repos, ids, pepper } = this.deps;
+    const parsed = parseApiKey(presented);
+    const id = parsed ? ids.decode(parsed.encodedId) : null;
+    const record = id === null ? null : await repos.apiKeys.findById(id);
+    if (!parsed || !record || record.userId !== userId || record.revokedAt !== null) return null;
+    return safeEqual(keyedHash(pepper, parsed.secret), record.hash) ? record : null;
   }
 
   /** Decodes a key id as printed by `key list` (encoded) or a plain number. */

@@ -7,6 +7,8 @@ import { safeEqual } from '../lib/secrets.js';
 const dataSchema = z.object({
   /** Ids of uploads made as a guest in this browser; they join the account on login or sign-up. */
   guestImages: z.array(z.number().int().positive()).max(10_000).default([]),
+  /** Password-protected albums this browser has unlocked (album pages and their images). */
+  unlockedAlbums: z.array(z.number().int().positive()).max(1000).default([]),
 });
 export type SessionData = z.infer<typeof dataSchema>;
 
@@ -48,6 +50,7 @@ function parseData(text: string): SessionData {
  */
 export class SessionService {
   private readonly lifetimeMs: number;
+  private readonly dataWrites = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.lifetimeMs = deps.lifetimeMs ?? DEFAULT_LIFETIME_MS;
@@ -68,7 +71,7 @@ export class SessionService {
     return { token, id, user, data: parseData(row.data), expiresAt: row.expiresAt };
   }
 
-  async create(user: User | null, data: SessionData = { guestImages: [] }): Promise<ActiveSession> {
+  async create(user: User | null, data: SessionData = { guestImages: [], unlockedAlbums: [] }): Promise<ActiveSession> {
     const token = randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
     const session: Session = { id: hashToken(token), userId: user?.id ?? null, data: JSON.stringify(data), createdAt: now, expiresAt: new Date(now.getTime() + this.lifetimeMs) };
@@ -96,9 +99,35 @@ export class SessionService {
   }
 
   async rememberGuestImage(session: ActiveSession, imageId: number): Promise<void> {
-    const guestImages = [...session.data.guestImages, imageId].slice(-1000);
-    const data = { ...session.data, guestImages };
-    await this.deps.db.sessions.update(session.id, { data: JSON.stringify(data) });
+    await this.updateData(session, (data) => ({ ...data, guestImages: [...data.guestImages, imageId].slice(-1000) }));
+  }
+
+  async rememberUnlockedAlbum(session: ActiveSession, albumId: number): Promise<void> {
+    if (session.data.unlockedAlbums.includes(albumId)) return;
+    await this.updateData(session, (data) =>
+      data.unlockedAlbums.includes(albumId) ? data : { ...data, unlockedAlbums: [...data.unlockedAlbums, albumId].slice(-1000) },
+    );
+  }
+
+  /**
+   * Read-modify-write of the session data from the stored row, one at a time per session: the
+   * uploader sends several files of one browser in parallel, and writing back the copy loaded at the
+   * start of each request would lose the ids the others added.
+   */
+  private async updateData(session: ActiveSession, change: (data: SessionData) => SessionData): Promise<void> {
+    const previous = this.dataWrites.get(session.id) ?? Promise.resolve();
+    const write = previous.then(async () => {
+      const row = await this.deps.db.sessions.find(session.id, this.deps.clock.now());
+      const data = change(row ? parseData(row.data) : session.data);
+      await this.deps.db.sessions.update(session.id, { data: JSON.stringify(data) });
+    });
+    const settled = write.catch(() => undefined);
+    this.dataWrites.set(session.id, settled);
+    try {
+      await write;
+    } finally {
+      if (this.dataWrites.get(session.id) === settled) this.dataWrites.delete(session.id);
+    }
   }
 
   /** A CSRF token for forms and XHR, bound to the session or to the anonymous browser id. */

@@ -9,6 +9,7 @@ import type { PublicIdCodec } from '../domain/public-id.js';
 import { computeExpirationDate, ExpirationError, parseExpiration } from '../domain/expiration.js';
 import { cleanBaseName, mixedName, randomName, titleFromFileName, truncateTitle } from '../domain/file-naming.js';
 import { parseTags } from '../domain/tags.js';
+import { cleanClientFileName } from '../domain/text.js';
 import { chainOf } from '../domain/chain.js';
 import { datePath } from '../domain/format.js';
 import { keyedHash, randomHex } from '../lib/secrets.js';
@@ -33,7 +34,8 @@ export interface UploadParams {
   readonly albumId?: string | undefined;
   readonly categoryId?: number | undefined;
   readonly width?: number | undefined;
-  readonly expiration?: string | undefined;
+  /** Null means "never", even when the user has a default auto-delete (the web uploader's choice). */
+  readonly expiration?: string | null | undefined;
   readonly nsfw: boolean;
   readonly useFileDate: boolean;
 }
@@ -128,7 +130,7 @@ export class UploadService {
       throw new AppError('ADMIN_ONLY', { message: 'use_file_date is only available to admin keys' });
     }
     const now = clock.now();
-    const expiresAt = this.resolveExpiration(params.expiration ?? user?.defaultExpiration ?? undefined, now);
+    const expiresAt = params.expiration === null ? null : this.resolveExpiration(params.expiration ?? user?.defaultExpiration ?? undefined, now);
     const albumId = await this.resolveAlbum(params.albumId, user?.id ?? null);
     const categoryId = await this.resolveCategory(params.categoryId);
 
@@ -145,7 +147,9 @@ export class UploadService {
     const detected = await this.deps.media.detect(source.path);
     if (!detected) throw new AppError('UNSUPPORTED_TYPE');
     const keepExif = user?.keepExif ?? options.keepExif;
-    const originalFilename = source.originalFilename ?? `${randomHex(6)}.${detected.format === 'mov' ? 'mov' : detected.format}`;
+    // Client names are kept for display and titles; nothing invisible (NUL, controls, bidi overrides) stays.
+    const clientName = source.originalFilename === null ? '' : cleanClientFileName(source.originalFilename);
+    const originalFilename = clientName !== '' ? clientName : `${randomHex(6)}.${detected.format === 'mov' ? 'mov' : detected.format}`;
     const processed = await this.deps.media.process({
       inputPath: source.path,
       workDir: this.deps.store.tempDir(),

@@ -8,6 +8,8 @@ export interface UrlBuilderOptions {
   readonly routes: { readonly image: string; readonly video: string };
   readonly seoUrls: boolean;
   readonly ids: PublicIdCodec;
+  /** Base of media URLs when files are delivered by a CDN or a public bucket; default `${baseUrl}/images`. */
+  readonly mediaBaseUrl?: string | null;
 }
 
 /** Every public URL Pinhole hands out is built here, so the routes that serve them agree. */
@@ -27,7 +29,8 @@ export class UrlBuilder {
   }
 
   mediaUrl(key: string): string {
-    return `${this.options.baseUrl}/images/${key}`;
+    const base = this.options.mediaBaseUrl;
+    return base ? `${base}/${key}` : `${this.options.baseUrl}/images/${key}`;
   }
 
   /** `/image/slug.id`, relative to the site root. */

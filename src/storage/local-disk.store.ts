@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, mkdirSync, statSync } from 'node:fs';
 import { access, link, lstat, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -120,6 +120,12 @@ export class LocalDiskStore implements BlobStore {
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
+  }
+
+  /** Readiness: the store's folders are still there and writable (a lost mount fails this). */
+  async checkReady(): Promise<void> {
+    await access(this.#root, fsConstants.W_OK);
+    await access(this.#tmpDir, fsConstants.W_OK);
   }
 
   async *list(): AsyncIterable<string> {

@@ -69,7 +69,7 @@ ${account}
 <main id="main">
 ${options.body}
 </main>
-<footer><nav aria-label="${e(t('nav.language'))}">${languages}</nav></footer>
+<footer><nav aria-label="${e(t('nav.language'))}">${languages}</nav><p class="footer-links"><a href="/api-v1">${e(t('apiDocs.footerLink'))}</a></p></footer>
 </body>
 </html>`;
 }

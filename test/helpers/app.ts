@@ -46,10 +46,11 @@ export interface TestServer {
 
 /**
  * Starts Pinhole in-process on a loopback port, with a fresh data dir and its own database
- * (SQLite by default; pass PINHOLE_DATABASE_URL for PostgreSQL).
+ * (SQLite by default; pass PINHOLE_DATABASE_URL for PostgreSQL). `options.dataDir` puts the data
+ * somewhere chosen (a small filesystem, say); it is emptied on stop() like the default one.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinhole-test-'));
+export async function startTestServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'pinhole-test-')));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({

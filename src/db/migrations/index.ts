@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { webMigration } from './0002-web.js';
+import { albumsMigration } from './0003-albums.js';
 
 /**
  * Migrations live in code rather than in a folder read at run time, so the built package needs no
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
       return {
         '0001_initial': initialMigration(dialect),
         '0002_web': webMigration(),
+        '0003_albums': albumsMigration(),
       };
     },
   };

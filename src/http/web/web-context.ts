@@ -73,7 +73,8 @@ export async function webContext(request: FastifyRequest, reply: FastifyReply, o
   return ctx;
 }
 
-function csrfBinding(session: ActiveSession | null, browserId: string): string {
+/** What a CSRF token is bound to; exported for handlers that create a session mid-request. */
+export function csrfBinding(session: ActiveSession | null, browserId: string): string {
   return session ? `s:${session.id}` : `b:${browserId}`;
 }
 

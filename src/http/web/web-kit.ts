@@ -33,6 +33,8 @@ export interface WebKitOptions {
   readonly defaultLanguage: Language;
   readonly baseUrl: string;
   readonly signups: boolean;
+  /** A CDN or public bucket serving the media (PINHOLE_MEDIA_BASE_URL); pages may load media from it. */
+  readonly mediaBaseUrl?: string | null;
 }
 
 /** The helpers every page route uses: context, rendering with security headers, guards, CSRF. */
@@ -56,8 +58,15 @@ export interface WebKit {
 export function createWebKit(options: WebKitOptions): WebKit {
   const baseOrigin = new URL(options.baseUrl).origin;
   const secureCookies = baseOrigin.startsWith('https:');
-  const csp = pageCsp(baseOrigin);
-  const ctxOptions = { sessions: options.sessions, defaultLanguage: options.defaultLanguage, secureCookies, signups: options.signups };
+  const mediaOrigin = options.mediaBaseUrl ? new URL(options.mediaBaseUrl).origin : baseOrigin;
+  const csp = pageCsp(mediaOrigin === baseOrigin ? baseOrigin : `${baseOrigin} ${mediaOrigin}`);
+  // Getters, not copies: the admin dashboard changes the default language and sign-ups at run time.
+  const ctxOptions = {
+    sessions: options.sessions,
+    secureCookies,
+    get defaultLanguage() { return options.defaultLanguage; },
+    get signups() { return options.signups; },
+  };
 
   const kit: WebKit = {
     secureCookies,

@@ -1,13 +1,17 @@
 import * as common from './common.messages.js';
 import * as uploader from './uploader.messages.js';
+import * as account from './account.messages.js';
+import * as apiDocs from './api-docs.messages.js';
+import * as admin from './admin.messages.js';
+import * as albums from './albums.messages.js';
 
 /**
  * Every page string in English and Simplified Chinese. Each feature keeps its strings in its own
  * `*.messages.ts` (an `en` object and a `zhCN` object typed to have exactly the same keys); add a
  * new file to the two spreads below.
  */
-const en = { ...common.en, ...uploader.en } as const;
-const zhCN: Record<keyof typeof en, string> = { ...common.zhCN, ...uploader.zhCN };
+const en = { ...common.en, ...uploader.en, ...account.en, ...apiDocs.en, ...admin.en, ...albums.en } as const;
+const zhCN: Record<keyof typeof en, string> = { ...common.zhCN, ...uploader.zhCN, ...account.zhCN, ...apiDocs.zhCN, ...admin.zhCN, ...albums.zhCN };
 
 export type Language = 'en' | 'zh-CN';
 export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
+import { multiLineText, singleLineText } from '../../../domain/text.js';
 import type { UploadParams } from '../../../services/upload.service.js';
 
 export type ResponseFormat = 'json' | 'txt' | 'redirect';
@@ -13,13 +14,21 @@ export const API_PARAM_NAMES = [
   'width', 'expiration', 'nsfw', 'format', 'use_file_date',
 ] as const;
 
-/** Chevereto drops falsy values: "" and "0" mean "not provided" (SPEC-API §1.2). */
-const optionalText = (max: number, label: string) =>
+/**
+ * Chevereto drops falsy values: "" and "0" mean "not provided" (SPEC-API §1.2). `clean` removes
+ * control characters (NUL would fail on PostgreSQL; the rest is invisible junk on a page); text
+ * that was nothing but those counts as not provided.
+ */
+const optionalText = (max: number, label: string, clean: (v: string) => string = (v) => v) =>
   z
     .string()
     .optional()
     .transform((v) => (v === undefined || v === '' || v === '0' ? undefined : v))
-    .refine((v) => v === undefined || v.length <= max, `${label} must be at most ${max} characters`);
+    .refine((v) => v === undefined || v.length <= max, `${label} must be at most ${max} characters`)
+    .transform((v) => {
+      const cleaned = v === undefined ? undefined : clean(v);
+      return cleaned === undefined || cleaned.trim() === '' ? undefined : cleaned;
+    });
 
 const flag = z
   .string()
@@ -36,10 +45,10 @@ const positiveInt = (label: string, max: number) =>
     .refine((v) => v === undefined || v <= max, `${label} must be at most ${max}`);
 
 const paramsSchema = z.object({
-  title: optionalText(10_000, 'title'),
-  name: optionalText(10_000, 'name'),
-  description: optionalText(65_535, 'description'),
-  tags: optionalText(10_000, 'tags'),
+  title: optionalText(10_000, 'title', singleLineText),
+  name: optionalText(10_000, 'name', singleLineText),
+  description: optionalText(65_535, 'description', multiLineText),
+  tags: optionalText(10_000, 'tags', singleLineText),
   album_id: optionalText(64, 'album_id'),
   category_id: positiveInt('category_id', 2_000_000_000),
   width: positiveInt('width', 100_000),

@@ -1,10 +1,7 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Multipart } from '@fastify/multipart';
-import { AppError, isAppError } from '../../../errors/app-error.js';
-import { decodeLenientBase64 } from '../../../lib/base64.js';
+import { AppError } from '../../../errors/app-error.js';
 import { classifyTextSource } from '../../../lib/source-kind.js';
-import { removeQuietly, spoolToFile } from '../../../lib/spool.js';
+import { removeQuietly } from '../../../lib/spool.js';
 import type { UrlFetcher } from '../../../ports/url-fetcher.js';
 import type { AccountService, Principal } from '../../../services/account.service.js';
 import type { ImagePresenter, Locale } from '../../../services/image-presenter.js';
@@ -12,6 +9,7 @@ import type { SpooledSource, UploadService } from '../../../services/upload.serv
 import { errorEnvelope, NO_STORE_HEADERS } from '../../envelope.js';
 import { resolveLanguage } from '../../web/web-context.js';
 import { toAppError } from '../../map-error.js';
+import { discardRestOfBody, firstString, malformedMultipart, spoolBase64, spoolFilePart, spoolUrl, tooBigError, type FilePart } from '../../upload-intake.js';
 import { parseFormat, parseUploadParams, rawQuerySource, type RawParams, type ResponseFormat } from './upload-params.js';
 
 export interface UploadRouteDeps {
@@ -27,14 +25,6 @@ export interface UploadRouteDeps {
 
 /** What the request carried as its source, before it is spooled. */
 type PendingSource = { kind: 'spooled'; source: SpooledSource } | { kind: 'text'; value: string; spaceIsPlus: boolean } | null;
-
-
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return firstString(value[0]);
-  return undefined;
-}
 
 function toRawParams(input: unknown, into: RawParams): boolean {
   if (!input || typeof input !== 'object') return false;
@@ -91,6 +81,8 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
             if (part.fieldname === 'format') format = parseFormat(value);
             continue;
           }
+          // A text `source` (field or query) before the file is a second source, like one after it.
+          if (part.fieldname === 'source' && raw.source !== undefined && raw.source !== '') duplicateSource = true;
           if (part.fieldname !== 'source' || duplicateSource || pending !== null) {
             if (part.fieldname === 'source') duplicateSource = true;
             part.file.resume();
@@ -118,9 +110,7 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
         pending = { kind: 'text', value: text, spaceIsPlus };
       }
       const source = pending.kind === 'spooled' ? pending.source : await spoolText(pending, request.method, who, deps, spooled);
-      if (source.size > deps.uploads.maxBytesFor(who)) {
-        throw new AppError('FILE_TOO_BIG', { message: `File too big - max ${deps.uploads.maxBytesFor(who) / 1_000_000} MB` });
-      }
+      if (source.size > deps.uploads.maxBytesFor(who)) throw tooBigError(deps.uploads.maxBytesFor(who));
       const uploadParams = parseUploadParams(raw);
       const result = await deps.uploads.upload({ principal: who, source, params: uploadParams, ip: request.ip });
       const image = deps.presenter.present(result.image, { now: deps.now(), locale: resolveLanguage(request, who.kind === 'user' ? who.user : null, deps.defaultLanguage).lang, deleteSecret: result.deleteSecret, exifJson: result.exifJson });
@@ -148,7 +138,7 @@ export function registerUploadRoute(app: FastifyInstance, deps: UploadRouteDeps)
 }
 
 async function spoolPart(
-  part: Extract<Multipart, { type: 'file' }>,
+  part: FilePart,
   deps: UploadRouteDeps,
   raw: RawParams,
   authenticate: () => Promise<Principal>,
@@ -158,10 +148,7 @@ async function spoolPart(
   // When the key came before the file we know the principal, and so its byte limit, before storing a byte.
   const known = headerPresent || raw.key !== undefined ? await authenticate() : null;
   const maxBytes = known ? deps.uploads.maxBytesFor(known) : deps.uploads.maxBytesAny();
-  const file = await spoolToFile(part.file, { dir: deps.tempDir, maxBytes });
-  spooled.push(file.path);
-  if (part.file.truncated) throw new AppError('FILE_TOO_BIG', { message: `File too big - max ${maxBytes / 1_000_000} MB` });
-  return { ...file, originalFilename: part.filename ? part.filename.slice(0, 255) : null };
+  return spoolFilePart(part, maxBytes, deps.tempDir, spooled);
 }
 
 async function spoolText(
@@ -171,54 +158,9 @@ async function spoolText(
   deps: UploadRouteDeps,
   spooled: string[],
 ): Promise<SpooledSource> {
-  const maxBytes = deps.uploads.maxBytesFor(principal);
-  if (classifyTextSource(pending.value) === 'url') {
-    const allowed = deps.urlSources === 'everyone' || (deps.urlSources === 'admins' && principal.kind === 'user' && principal.user.isAdmin);
-    if (!allowed) throw new AppError('URL_UPLOADS_DISABLED');
-    const fetched = await deps.fetcher.fetchToFile(pending.value, { maxBytes, tempDir: deps.tempDir });
-    spooled.push(fetched.path);
-    return { path: fetched.path, size: fetched.size, md5: fetched.md5, sha256: fetched.sha256, originalFilename: fetched.fileName };
-  }
+  if (classifyTextSource(pending.value) === 'url') return spoolUrl(pending.value, principal, deps, spooled);
   if (method === 'GET') throw new AppError('BASE64_NEEDS_POST');
-  if (pending.value.trim() === '') throw new AppError('EMPTY_BASE64');
-  const bytes = decodeLenientBase64(pending.value, { spaceIsPlus: pending.spaceIsPlus });
-  if (bytes === null) throw new AppError('INVALID_BASE64');
-  if (bytes.length === 0) throw new AppError('EMPTY_BASE64');
-  if (bytes.length > maxBytes) throw new AppError('FILE_TOO_BIG', { message: `File too big - max ${maxBytes / 1_000_000} MB` });
-  const file = await spoolToFile(Readable.from([bytes]), { dir: deps.tempDir, maxBytes });
-  spooled.push(file.path);
-  return { ...file, originalFilename: null };
-}
-
-/**
- * After an early refusal (bad key, file too big) the client is usually still sending. Reading and
- * discarding the rest lets it receive the answer instead of a connection reset; past a bound the
- * connection is closed instead.
- */
-function discardRestOfBody(request: FastifyRequest, maxBytes: number): void {
-  const raw = request.raw;
-  if (raw.complete || raw.destroyed) return;
-  let seen = 0;
-  const cap = Math.ceil(maxBytes * 1.5) + 1_000_000;
-  raw.unpipe();
-  raw.removeAllListeners('data');
-  raw.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > cap) raw.destroy();
-  });
-  raw.resume();
-}
-
-/**
- * The multipart parser reports a malformed or cut-off body with plain errors; those are the client's
- * fault (400), unlike file-system errors, which keep their errno code.
- */
-function malformedMultipart(error: unknown): unknown {
-  if (isAppError(error)) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (code.startsWith('FST_') || /^E[A-Z]+$/.test(code))) return error;
-  const message = error instanceof Error ? error.message : 'malformed multipart body';
-  return new AppError('BAD_REQUEST', { detail: message.slice(0, 200) });
+  return spoolBase64(pending.value, { spaceIsPlus: pending.spaceIsPlus, maxBytes: deps.uploads.maxBytesFor(principal), tempDir: deps.tempDir }, spooled);
 }
 
 /** Renders an API error in the requested format with its real status (SPEC-API A3). */

@@ -1,112 +1,139 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { escapeHtmlStrict as e, formatDateTime } from '../../../domain/format.js';
+import { escapeHtmlStrict as e } from '../../../domain/format.js';
 import { isDeleteSecret } from '../../../domain/api-key.js';
-import type { PublicIdCodec } from '../../../domain/public-id.js';
-import type { Database, ImageRecord } from '../../../ports/repositories.js';
-import type { DeletionService } from '../../../services/deletion.service.js';
-import type { UrlBuilder } from '../../../services/url-builder.js';
-import type { WebKit } from '../../web/web-kit.js';
+import type { ImageRecord } from '../../../ports/repositories.js';
+import type { MessageKey } from '../../../web/i18n/index.js';
+import { gatePage } from '../../../web/gallery/album-pages.js';
+import { renderViewerPage } from '../../../web/gallery/viewer-page.js';
+import { field, gridContext, idFromSegment, imageAccess, requestPath, type GalleryDeps } from './gallery.routes.js';
 
-export interface ViewerRouteDeps {
-  readonly db: Database;
-  readonly ids: PublicIdCodec;
-  readonly urls: UrlBuilder;
-  readonly deletion: DeletionService;
-  readonly routes: { readonly image: string; readonly video: string };
-  readonly timeZone: string;
-  readonly kit: WebKit;
-}
+type IdParams = { Params: { route: string; id: string } };
 
 /**
  * The routes behind the URLs the API hands out (SPEC-API A14, A15): the viewer page, the short URL and
- * non-canonical slugs (redirected), and the delete link (GET confirms, POST or DELETE deletes).
+ * non-canonical slugs (redirected), and the delete link (GET confirms, POST or DELETE deletes); and
+ * the owner's edit and delete forms.
  */
-export function registerViewerRoutes(app: FastifyInstance, deps: ViewerRouteDeps): void {
+export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): void {
   const { kit } = deps;
 
   const load = async (idText: string): Promise<ImageRecord | null> => {
-    const id = deps.ids.decode(idText);
+    const id = idFromSegment(deps.ids, idText);
     if (id === null) return null;
     const image = await deps.db.images.findById(id);
     return image && image.status === 'active' ? image : null;
   };
 
-  const viewer = async (request: FastifyRequest<{ Params: { slugId: string } }>, reply: FastifyReply) => {
-    const segment = request.params.slugId;
-    const image = await load(segment.slice(segment.lastIndexOf('.') + 1));
+  const viewer = async (request: FastifyRequest<{ Params: { route: string; slugId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+    const image = await load(request.params.slugId);
     if (!image) return kit.notFound(request, reply);
     const canonical = deps.urls.viewerPath(image);
-    const requested = request.url.split('?')[0] ?? '';
-    if (requested !== canonical) return reply.redirect(canonical, 302);
-    if (!image.isApproved) {
-      return kit.page(request, reply, 403, { title: 'Awaiting approval', body: '<h1>Awaiting approval</h1><p>This upload must be approved by a moderator first.</p>' });
+    if (requestPath(request) !== canonical) return reply.redirect(canonical, 302);
+    const ctx = await kit.ctx(request, reply);
+    const access = await imageAccess(deps, image, ctx.user, ctx.session?.data.unlockedAlbums ?? []);
+    if (access.kind === 'hidden') return kit.notFound(request, reply);
+    if (access.kind === 'locked') return kit.page(request, reply, 403, gatePage(access.album, ctx, gridContext(deps, ctx), { next: canonical, failed: false }));
+    if (access.kind === 'unapproved') return kit.message(request, reply, 403, 'viewer.unapproved.title', 'viewer.unapproved.body');
+    const { album, owner, manager } = access;
+
+    let views = image.views;
+    // The owner looking at their own upload is not a view; a reload by the same browser neither.
+    if (!manager && request.method === 'GET' && deps.views.firstView(ctx.csrf, image.id)) {
+      await deps.db.images.incrementViews(image.id);
+      views++;
     }
-    if (request.method === 'GET') await deps.db.images.incrementViews(image.id);
-    return kit.page(request, reply, 200, renderViewer(image, deps));
+    const albumManager = album !== null && deps.albums.isManager(ctx.user, album);
+    const [neighbours, ownerAlbums] = await Promise.all([
+      album ? deps.db.listings.albumNeighbours(album.id, image.id, albumManager) : null,
+      manager && image.userId !== null ? deps.db.albums.listByUser(image.userId) : [],
+    ]);
+    const notice: MessageKey | null = request.query.saved !== undefined ? 'common.saved' : request.query.error === 'album' ? 'viewer.edit.albumInvalid' : null;
+    const page = renderViewerPage(
+      { image, owner, album, neighbours, canManage: manager, ownerAlbums, views, notice, now: deps.clock.now(), timeZone: deps.timeZone },
+      ctx,
+      gridContext(deps, ctx),
+    );
+    return kit.page(request, reply, 200, page);
   };
 
-  const deletePage = async (request: FastifyRequest<{ Params: { id: string; secret: string } }>, reply: FastifyReply) => {
+  const deletePage = async (request: FastifyRequest<{ Params: { route: string; id: string; secret: string } }>, reply: FastifyReply) => {
     const { id, secret } = request.params;
-    const image = await load(id);
-    if (!image || !isDeleteSecret(secret) || !(await deps.deletion.verifySecret(image.id, secret))) return kit.notFound(request, reply);
+    // The secret is checked before the upload is loaded, against its stored hash or a stand-in, so a
+    // wrong secret costs the same whether or not the upload exists (no existence oracle by timing).
+    const imageId = idFromSegment(deps.ids, id);
+    const valid = imageId !== null && isDeleteSecret(secret) && (await deps.deletion.verifySecret(imageId, secret));
+    const image = valid ? await load(id) : null;
+    if (!image) return kit.notFound(request, reply);
+    const { t } = await kit.ctx(request, reply);
     const title = image.title ?? `${image.name}.${image.extension}`;
     if (request.method === 'GET' || request.method === 'HEAD') {
       // Link previews fetch URLs: GET only asks, so a chat app cannot delete anything (SPEC-API A14).
-      const body = `<h1>Delete this upload?</h1>
+      const body = `<h1>${e(t('viewer.deleteLink.title'))}</h1>
 <p><strong>${e(title)}</strong></p>
-<p class="meta">This removes the file and every link to it. It cannot be undone.</p>
-<form method="post" action="${e(request.url.split('?')[0] ?? '')}"><button class="danger" type="submit">Delete</button></form>`;
-      return kit.page(request, reply, 200, { title: 'Delete upload', body, head: '<meta name="robots" content="noindex">' });
+<p class="meta">${e(t('viewer.delete.warning'))}</p>
+<form method="post" action="${e(requestPath(request))}"><button class="danger" type="submit">${e(t('common.delete'))}</button></form>`;
+      return kit.page(request, reply, 200, { title: t('viewer.deleteLink.title'), body, head: '<meta name="robots" content="noindex">' });
     }
     await deps.deletion.deleteImage(image.id);
     request.log.info({ imageId: image.id }, 'upload deleted through its delete link');
     if (request.method === 'DELETE') {
       return reply.header('cache-control', 'no-store').send({ status_code: 200, success: { message: 'file deleted', code: 200 }, status_txt: 'OK' });
     }
-    return kit.page(request, reply, 200, { title: 'Deleted', body: '<h1>Deleted</h1><p>The upload was deleted.</p>' });
+    return kit.message(request, reply, 200, 'viewer.deleted.title', 'viewer.deleted.body');
   };
 
-  for (const route of new Set([deps.routes.image, deps.routes.video])) {
-    app.get(`/${route}/:slugId`, viewer);
-    app.route({ method: ['GET', 'POST', 'DELETE'], url: `/${route}/:id/delete/:secret`, handler: deletePage });
-  }
-}
+  /** Loads the image for an owner's form: null after answering 404, 403 or the CSRF refusal. */
+  const forManager = async (request: FastifyRequest<IdParams>, reply: FastifyReply): Promise<ImageRecord | null> => {
+    const image = await load(request.params.id);
+    if (!image) {
+      await kit.notFound(request, reply);
+      return null;
+    }
+    if (!(await kit.checkCsrf(request, reply, field(request.body, '_csrf')))) return null;
+    const { user } = await kit.ctx(request, reply);
+    if (!deps.details.canManage(user, image)) {
+      await kit.message(request, reply, 403, 'error.forbidden.title', 'error.forbidden.body');
+      return null;
+    }
+    return image;
+  };
 
-function renderViewer(image: ImageRecord, deps: ViewerRouteDeps): { title: string; body: string; head: string } {
-  const { urls } = deps;
-  const file = (kind: string) => image.files.find((f) => f.kind === kind);
-  const main = file('image');
-  const direct = main ? urls.mediaUrl(main.key) : '';
-  const title = image.title ?? `${image.name}.${image.extension}`;
-  const frame = file('frame');
-  const medium = file('medium');
-  let media: string;
-  if (image.kind === 'video') {
-    const poster = frame ? ` poster="${e(urls.mediaUrl(frame.key))}"` : '';
-    media = `<video class="media" controls preload="metadata"${poster} src="${e(direct)}" width="${image.width}" height="${image.height}"></video>`;
-  } else {
-    const shown = medium && !image.isAnimated ? urls.mediaUrl(medium.key) : direct;
-    media = `<a href="${e(direct)}"><img class="media" src="${e(shown)}" alt="${e(title)}"></a>`;
-  }
-  const description = image.description ? `<p>${e(image.description)}</p>` : '';
-  const tags = image.tags.length ? `<p class="meta">Tags: ${image.tags.map((t) => e(t)).join(', ')}</p>` : '';
-  const expires = image.expiresAt ? `<p class="meta">This upload will be removed on ${e(formatDateTime(image.expiresAt, deps.timeZone))}.</p>` : '';
-  const ogImage = frame ? urls.mediaUrl(frame.key) : medium ? urls.mediaUrl(medium.key) : direct;
-  const head = [
-    `<meta property="og:title" content="${e(title)}">`,
-    `<meta property="og:url" content="${e(urls.viewerUrl(image))}">`,
-    `<meta property="og:image" content="${e(ogImage)}">`,
-    image.kind === 'video' ? `<meta property="og:video" content="${e(direct)}">` : '',
-    `<meta name="twitter:card" content="summary_large_image">`,
-    `<link rel="canonical" href="${e(urls.viewerUrl(image))}">`,
-  ].join('\n');
-  const body = `<h1>${e(title)}</h1>
-${media}
-${description}
-${tags}
-<p class="meta">${image.width}×${image.height} · uploaded ${e(formatDateTime(image.date, deps.timeZone))} · ${image.views + 1} views</p>
-${expires}
-<p><label>Direct link <input class="link" readonly value="${e(direct)}"></label></p>
-<p><label>Viewer link <input class="link" readonly value="${e(urls.viewerUrl(image))}"></label></p>`;
-  return { title, body, head };
+  const edit = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const image = await forManager(request, reply);
+    if (!image) return reply;
+    const albumField = field(request.body, 'album');
+    const albumId = albumField === '' || albumField === 'none' ? null : deps.ids.decode(albumField);
+    const path = deps.urls.viewerPath(image);
+    if (albumId === null && albumField !== '' && albumField !== 'none') return reply.redirect(`${path}?error=album`, 303);
+    const result = await deps.details.edit(image, {
+      title: field(request.body, 'title'),
+      description: field(request.body, 'description'),
+      tags: field(request.body, 'tags'),
+      albumId,
+      nsfw: field(request.body, 'nsfw') === '1',
+    });
+    if (!result.ok) return reply.redirect(`${path}?error=album`, 303);
+    // The title may have changed the slug: go to the new canonical path.
+    const updated = await deps.db.images.findById(image.id);
+    return reply.redirect(`${deps.urls.viewerPath(updated ?? image)}?saved=1`, 303);
+  };
+
+  const remove = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const image = await forManager(request, reply);
+    if (!image) return reply;
+    await deps.deletion.deleteImage(image.id);
+    request.log.info({ imageId: image.id }, 'upload deleted by its owner');
+    const owner = image.userId === null ? null : await deps.db.users.findById(image.userId);
+    return reply.redirect(owner ? deps.paths.profile(owner.username) : `${deps.urls.basePath}/`, 303);
+  };
+
+  // Route names are site settings an admin may change while the server runs, so the first segment is
+  // a parameter checked on each request. Fixed paths (`/album/…`, `/user/…`) still win in the router.
+  const isViewerRoute = (route: string) => route === deps.routes.image || route === deps.routes.video || deps.formerRoutes.includes(route);
+  const guard = <R extends FastifyRequest<{ Params: { route: string } }>>(handler: (request: R, reply: FastifyReply) => Promise<unknown>) =>
+    async (request: R, reply: FastifyReply) => (isViewerRoute(request.params.route) ? handler(request, reply) : reply.callNotFound());
+  app.get('/:route/:slugId', guard(viewer));
+  app.route({ method: ['GET', 'POST', 'DELETE'], url: '/:route/:id/delete/:secret', handler: guard(deletePage) });
+  app.post('/:route/:id/edit', guard(edit));
+  app.post('/:route/:id/delete', guard(remove));
 }

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The environment of a child: ours without any PINHOLE_* setting, so only what the bench says applies. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PINHOLE_') && k !== 'PORT' && k !== 'HOST') env[k] = v;
+  return { ...env, ...extra };
+}
+
+export interface MemorySample {
+  /** Resident set now, bytes. */
+  readonly rss: number;
+  /** Highest resident set since start or since the last resetPeak(), bytes. */
+  readonly peak: number;
+}
+
+export interface RunningPinhole {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly pid: number;
+  /** The admin's API key printed on first start (null when the database already had an admin). */
+  readonly apiKey: string | null;
+  memory(): MemorySample;
+  /** CPU time used so far (server and its ffmpeg children), ms. */
+  cpuMs(): number;
+  /** Resets the kernel's high-water mark (VmHWM) of the process, so peak() covers only what follows. */
+  resetPeak(): boolean;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/**
+ * Starts the built server (`node dist/main.js`, what `npm start` runs) on the embedded defaults,
+ * plus what the bench needs: loopback, a fresh data dir, flood protection off, quiet logs.
+ */
+export async function startPinhole(options: { dataDir: string; env?: Record<string, string>; nodeArgs?: readonly string[] }): Promise<RunningPinhole> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: cleanEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PINHOLE_DATA_DIR: options.dataDir,
+      PINHOLE_BASE_URL: url,
+      PINHOLE_FLOOD_PROTECTION: 'false',
+      PINHOLE_LOG_LEVEL: 'warn',
+      PINHOLE_ID_SALT: 'bench-salt',
+      ...options.env,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = (stdout + chunk).slice(-20_000)));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+    live.delete(child);
+  });
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (gone) throw new Error(`Pinhole exited during start\n${stdout}\n${stderr}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Pinhole did not answer within 60 s\n${stdout}\n${stderr}`);
+    }
+    await sleep(50);
+  }
+  const apiKey = /API key: (\S+)/.exec(stdout)?.[1] ?? null;
+  const pid = child.pid ?? 0;
+  return {
+    url,
+    port,
+    dataDir: options.dataDir,
+    pid,
+    apiKey,
+    memory: () => readMemory(pid),
+    cpuMs: () => readCpuMs(pid),
+    resetPeak: () => {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async stop() {
+      if (gone) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** CPU time (user + system) of a process and its finished children, in ms, from /proc. */
+export function readCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime, stime, cutime, cstime in clock ticks (100 per second on Linux).
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0) * 10;
+}
+
+export function readMemory(pid: number): MemorySample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** A multipart body with one `source` file part, built once and sent many times. */
+export function multipartBody(file: Buffer, filename: string, type: string, fields: Record<string, string> = {}): { body: Buffer; contentType: string } {
+  const boundary = `----pinholebench${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="source"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`));
+  parts.push(file);
+  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}

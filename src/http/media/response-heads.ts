@@ -1,0 +1,60 @@
+import { validatorsFor, type Validators } from './http-conditionals.js';
+
+/** Headers every stored-file answer carries, whatever its status. */
+export const SAFETY_HEADERS: readonly string[] = [
+  'x-content-type-options', 'nosniff',
+  'content-security-policy', "default-src 'none'; sandbox",
+];
+
+/**
+ * What the media route sends for one version (size + mtime) of one file: validators and the header
+ * lists of the 200/304 answers, built once per version instead of once per request.
+ */
+export interface ResponseHead {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly validators: Validators;
+  /** Shared by 200, 206 and 304 (RFC 9110 §15.4.5: a 304 repeats the validators and cache headers). */
+  readonly common: readonly string[];
+  /** `common` plus type and length of the whole file, in writeHead's flat [name, value, …] form. */
+  readonly full: readonly string[];
+}
+
+export function buildHead(contentType: string, size: number, mtimeMs: number): ResponseHead {
+  const validators = validatorsFor({ size, mtimeMs });
+  const common = [
+    ...SAFETY_HEADERS,
+    'cache-control', 'public, max-age=31536000, immutable',
+    'accept-ranges', 'bytes',
+    'etag', validators.etag,
+    'last-modified', validators.lastModified,
+  ];
+  return { size, mtimeMs, validators, common, full: [...common, 'content-type', contentType, 'content-length', String(size)] };
+}
+
+/**
+ * A bounded map of heads by key. Entries are checked against the caller's fresh stat on every use,
+ * so a replaced file gets a new head; the oldest entries go first once `maxEntries` is reached.
+ */
+export class ResponseHeadCache {
+  readonly #entries = new Map<string, ResponseHead>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(key: string, contentType: string, size: number, mtimeMs: number): ResponseHead {
+    const found = this.#entries.get(key);
+    if (found !== undefined && found.size === size && found.mtimeMs === mtimeMs) return found;
+    const head = buildHead(contentType, size, mtimeMs);
+    if (found !== undefined) this.#entries.delete(key);
+    else if (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(key, head);
+    return head;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -1,0 +1,87 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type UploadOutcome = 'success' | 'reused' | string;
+
+export interface MetricsOptions {
+  /** Every series carries `instance` = this, so one dashboard can tell the processes of a site apart. */
+  readonly instanceId: string;
+  /** Read when Prometheus scrapes: jobs waiting in the queue (all instances share it). */
+  readonly queueDepth: () => Promise<number>;
+}
+
+/**
+ * The process's Prometheus metrics, in a registry of its own (tests build several apps in one
+ * process, and prom-client's global registry would mix them). Labels are bounded: routes are
+ * Fastify's patterns (never raw URLs), outcomes are error codes from the catalogue.
+ */
+export class PinholeMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'method' | 'route' | 'status'>;
+  readonly #latency: Histogram<'method' | 'route'>;
+  readonly #uploads: Counter<'type' | 'outcome'>;
+  readonly #storedBytes: Counter<'type'>;
+  readonly #processing: Histogram<'type'>;
+
+  constructor(options: MetricsOptions) {
+    this.registry.setDefaultLabels({ instance: options.instanceId });
+    collectDefaultMetrics({ register: this.registry, prefix: 'pinhole_' });
+    this.#requests = new Counter({
+      name: 'pinhole_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.#latency = new Histogram({
+      name: 'pinhole_http_request_duration_seconds',
+      help: 'Time from request to the last byte of the answer, by method and route pattern',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.#uploads = new Counter({
+      name: 'pinhole_uploads_total',
+      help: 'Uploads that reached the upload service, by media type (image, video, unknown) and outcome (success, reused, or the error code)',
+      labelNames: ['type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.#storedBytes = new Counter({
+      name: 'pinhole_stored_bytes_total',
+      help: 'Bytes written to storage by uploads (originals and derivatives), by media type',
+      labelNames: ['type'],
+      registers: [this.registry],
+    });
+    this.#processing = new Histogram({
+      name: 'pinhole_media_processing_seconds',
+      help: 'Time spent processing one upload (probe, orientation, resize, thumbnails, frames), by media type',
+      labelNames: ['type'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'pinhole_job_queue_depth',
+      help: 'Jobs waiting in the shared queue (pending, due or not)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await options.queueDepth());
+      },
+    });
+  }
+
+  request(method: string, route: string, status: number, seconds: number): void {
+    this.#requests.inc({ method, route, status: String(status) });
+    this.#latency.observe({ method, route }, seconds);
+  }
+
+  upload(type: string, outcome: UploadOutcome, storedBytes = 0): void {
+    this.#uploads.inc({ type, outcome });
+    if (storedBytes > 0) this.#storedBytes.inc({ type }, storedBytes);
+  }
+
+  processing(type: string, seconds: number): void {
+    this.#processing.observe({ type }, seconds);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

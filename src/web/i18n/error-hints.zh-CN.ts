@@ -1,0 +1,46 @@
+import type { ErrorCode } from '../../errors/catalogue.js';
+
+/**
+ * The catalogue's "what to do" hints in Simplified Chinese, for the API page. A code missing here
+ * (a new one) shows its English hint until it is translated.
+ */
+export const errorHintsZhCN: Partial<Record<ErrorCode, string>> = {
+  NO_VERSION: '请调用 `/api/1/upload`',
+  NO_ACTION: '请调用 `/api/1/upload`',
+  INVALID_VERSION: '唯一的版本是 `1`',
+  INVALID_ACTION: '唯一的操作是 `upload`',
+  NO_KEY: '在 `X-API-Key` 请求头(或 `key` 参数)中发送密钥',
+  INVALID_KEY: '密钥错误、已撤销或其账户已停用;请在设置(`/settings/api`)中或用 `pinhole key create` 创建密钥',
+  REQUEST_DENIED: '此密钥不能上传;请联系站点管理员',
+  ADMIN_ONLY: '`use_file_date` 需要管理员密钥',
+  EMPTY_SOURCE: '请发送 `source`(文件、base64 或网址)',
+  MULTIPLE_SOURCES: '每个请求只发送一个 `source`',
+  BASE64_NEEDS_POST: '用 POST 请求体发送 base64',
+  INVALID_BASE64: 'base64 文本中含有字母表之外的字符',
+  EMPTY_BASE64: 'base64 文本为空',
+  URL_UPLOADS_DISABLED: '本站关闭了网址来源(或仅限管理员);请直接发送文件',
+  URL_INVALID: '只接受不含账号密码的 http 和 https 网址',
+  URL_FORBIDDEN: '该网址解析到私有、回环或保留地址',
+  URL_FETCH_FAILED: '远程服务器没有返回 2xx(详情中有原因)',
+  URL_FETCH_TIMEOUT: '远程服务器太慢;请稍后再试',
+  FLOOD: '短时间内上传太多;请等待 `Retry-After` 秒',
+  DUPLICATE: '同一文件以前上传过,而本站拒绝重复文件;请使用之前的上传',
+  FILE_TOO_BIG: '文件超过字节上限;请发送更小的文件或先缩小',
+  TOO_MANY_PIXELS: '图片超过像素上限;请先缩小',
+  TOO_MANY_FRAMES: '动图超过帧数上限',
+  VIDEO_TOO_LONG: '视频超过时长上限',
+  UNSUPPORTED_TYPE: '请发送 JPEG、PNG、BMP、GIF、WEBP、AVIF、MP4、MOV 或 WEBM',
+  UNDECODABLE: '文件已损坏或不完整',
+  INVALID_VIDEO: '该视频没有画面或没有时长',
+  ALBUM_NOT_FOUND: '相册不存在或不属于您(访客上传不能指定相册)',
+  INVALID_EXPIRATION: '请使用整秒数或 ISO-8601 时长,例如 `PT5M` 或 `P3D`',
+  INVALID_PARAMETER: '错误信息中写明了参数和它违反的规则',
+  BAD_REQUEST: '请求体格式错误或不完整;请检查客户端如何构造它',
+  UNSUPPORTED_MEDIA_TYPE: '请使用 multipart/form-data、urlencoded 或 JSON',
+  NOT_FOUND: '路径不存在;上传网址是 `/api/1/upload`',
+  METHOD_NOT_ALLOWED: '请使用 POST(推荐)或 GET',
+  REQUEST_TIMEOUT: '请求耗时太长;请重试',
+  STORAGE_FULL: '服务器磁盘空间已满;请稍后再试',
+  SERVICE_UNAVAILABLE: '服务器正在启动或停止;请重试',
+  INTERNAL: '程序错误或故障;错误信息中带有请求 ID,可在日志中查找',
+};

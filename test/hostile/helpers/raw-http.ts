@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import type { ApiAnswer } from '../../helpers/upload.js';
+
+/**
+ * HTTP as a hostile client writes it: multipart bodies with any bytes in the headers, requests sent
+ * over a bare socket at any pace, paths that no URL parser has normalised.
+ */
+
+export interface RawPart {
+  readonly name: string;
+  /** Written between the quotes exactly as given (a Buffer keeps arbitrary bytes). */
+  readonly filename?: string | Buffer;
+  /** RFC 5987 `filename*=UTF-8''…`, percent-encoded here. */
+  readonly filenameStar?: string;
+  readonly contentType?: string;
+  readonly body: Buffer | string;
+}
+
+export function multipartBody(parts: readonly RawPart[]): { body: Buffer; contentType: string } {
+  const boundary = `----pinhole-hostile-${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const head: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"`, 'latin1')];
+    if (part.filename !== undefined) {
+      head.push(Buffer.from('; filename="', 'latin1'), Buffer.isBuffer(part.filename) ? part.filename : Buffer.from(part.filename, 'utf8'), Buffer.from('"', 'latin1'));
+    }
+    if (part.filenameStar !== undefined) head.push(Buffer.from(`; filename*=UTF-8''${encodeURIComponent(part.filenameStar)}`, 'latin1'));
+    head.push(Buffer.from(`\r\n${part.contentType ? `Content-Type: ${part.contentType}\r\n` : ''}\r\n`, 'latin1'));
+    chunks.push(...head, Buffer.isBuffer(part.body) ? part.body : Buffer.from(part.body, 'utf8'), Buffer.from('\r\n', 'latin1'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+export async function toAnswer(res: Response): Promise<ApiAnswer> {
+  const text = await res.text();
+  let json: Record<string, unknown> | null = null;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** POSTs a hand-built multipart body to /api/1/upload. */
+export async function postMultipart(baseUrl: string, parts: readonly RawPart[], headers: Record<string, string> = {}): Promise<ApiAnswer> {
+  const { body, contentType } = multipartBody(parts);
+  const res = await fetch(`${baseUrl}/api/1/upload`, {
+    method: 'POST',
+    body: new Uint8Array(body),
+    headers: { ...headers, 'content-type': contentType },
+    redirect: 'manual',
+  });
+  return toAnswer(res);
+}
+
+/** A GET whose path reaches the server byte for byte (fetch would resolve `..` and `%2e%2e`). */
+export function rawGet(baseUrl: string, rawPath: string, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method, path: rawPath, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A bare TCP connection to the server, with what it received and when it closed. */
+export class RawClient {
+  readonly socket: net.Socket;
+  received = Buffer.alloc(0);
+  readonly closed: Promise<{ afterMs: number }>;
+  private readonly openedAt = Date.now();
+
+  constructor(baseUrl: string) {
+    const url = new URL(baseUrl);
+    this.socket = net.connect({ host: url.hostname, port: Number(url.port) });
+    this.socket.on('data', (chunk: Buffer) => {
+      this.received = Buffer.concat([this.received, chunk]);
+    });
+    // A server that drops us mid-write makes our writes fail; that is an expected way to be told off.
+    this.socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => this.socket.once('close', () => resolve({ afterMs: Date.now() - this.openedAt })));
+  }
+
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.socket.connecting) return resolve();
+      this.socket.once('connect', () => resolve());
+      this.socket.once('error', reject);
+    });
+  }
+
+  write(data: string | Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.destroyed) return resolve();
+      this.socket.write(data, () => resolve());
+    });
+  }
+
+  /** Writes `data` one piece at a time, every `everyMs`, until it is all sent or the server hangs up. */
+  async trickle(data: Buffer, pieceBytes: number, everyMs: number): Promise<number> {
+    let sent = 0;
+    while (sent < data.length && !this.socket.destroyed) {
+      await this.write(data.subarray(sent, sent + pieceBytes));
+      sent += pieceBytes;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+    return Math.min(sent, data.length);
+  }
+
+  /** The status line the server sent, if any (e.g. "HTTP/1.1 408 Request Timeout"). */
+  statusLine(): string {
+    const text = this.received.toString('latin1');
+    return text.slice(0, Math.max(0, text.indexOf('\r\n')));
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Request head for a multipart upload of `contentLength` bytes. */
+export function uploadHead(host: string, key: string, contentType: string, contentLength: number): string {
+  return `POST /api/1/upload HTTP/1.1\r\nHost: ${host}\r\nX-API-Key: ${key}\r\nContent-Type: ${contentType}\r\nContent-Length: ${contentLength}\r\n\r\n`;
+}
