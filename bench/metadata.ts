@@ -52,7 +52,7 @@ const FILES: Array<[string, string, number, number, number]> = [
 ];
 
 /** Seeds `images` rows (3 files each) in `albums` public albums of user 1, straight into SQLite. */
-function seedSqlite(file: string, images: number, albums: number): void {
+export function seedSqlite(file: string, images: number, albums: number): void {
   const db = new BetterSqlite3(file);
   // Bound as integers (BigInt): a JS number binds as REAL, and `(i - 1) / ?` would then not be an album id.
   try {
@@ -81,7 +81,7 @@ function seedSqlite(file: string, images: number, albums: number): void {
   }
 }
 
-async function seedPostgres(url: string, schema: string, images: number, albums: number): Promise<void> {
+export async function seedPostgres(url: string, schema: string, images: number, albums: number): Promise<void> {
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
   try {

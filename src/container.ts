@@ -16,6 +16,7 @@ import { createS3Client, S3Store } from './storage/s3.store.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { PinholeMetrics } from './metrics/metrics.js';
 import { MeasuredUploadService, measuredPipeline } from './metrics/measured.js';
+import { RedisRateLimitRepository, createRedisClient } from './redis/redis-rate-limit.repository.js';
 import { AccountService } from './services/account.service.js';
 import { DeletionService, DELETE_JOB } from './services/deletion.service.js';
 import { ImagePresenter } from './services/image-presenter.js';
@@ -52,6 +53,8 @@ export interface Container {
   readonly admin: AdminService;
   /** Prometheus metrics of this process (served at /metrics). */
   readonly metrics: PinholeMetrics;
+  /** Services besides the database and storage that /readyz checks (Redis when configured). */
+  readonly readiness: Readonly<Record<string, () => Promise<unknown>>>;
   close(): Promise<void>;
 }
 
@@ -70,7 +73,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     });
   const clock = overrides.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
-  const db = await openDatabase(config.database);
+  const opened = await openDatabase(config.database);
+  const redis = config.redisUrl === null ? null : createRedisClient(config.redisUrl);
+  // With Redis, rate-limit counters live there; everything else stays in the database.
+  const db: Database = redis === null ? opened : { ...opened, rateLimits: new RedisRateLimitRepository(redis) };
+  const readiness: Record<string, () => Promise<unknown>> = redis === null ? {} : { redis: () => redis.ping() };
   try {
     // The id salt and the key pepper are made once per site and kept with the data.
     const salt = config.idSalt ?? (await db.settings.getOrInit('id_salt', randomHex(4)));
@@ -108,7 +115,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
         mediumSize: config.mediumSize,
       },
     }, metrics);
-    const deletion = new DeletionService({ db, store, clock, pepper });
+    // A deletion's lease: twenty job intervals, within 5 s to 5 min (a test's fast runner takes over quickly).
+    const deletionLeaseMs = Math.min(300_000, Math.max(5_000, 20 * config.jobIntervalMs));
+    const deletion = new DeletionService({ db, store, clock, pepper, instanceId: config.instanceId, leaseMs: deletionLeaseMs });
     const maintenance = new MaintenanceService({ db, store });
     const presenter = new ImagePresenter({ urls, get timeZone() { return site.values.timeZone; }, loaderMaxBytes: config.loaderMaxBytes });
     const fetcher = new GuardedUrlFetcher({
@@ -126,17 +135,21 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       handlers: { [DELETE_JOB]: deleteJobHandler(deletion) },
       periodic: [() => deletion.queueExpired(), () => deletion.resumeInterrupted(), () => sessions.purgeExpired()],
       intervalMs: config.jobIntervalMs,
+      // A job whose instance died is claimed again after this long.
+      leaseMs: deletionLeaseMs,
     });
     return {
-      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics,
+      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics, readiness,
       async close() {
         await jobs.stop();
         await db.close();
         store.close?.();
+        await redis?.quit().catch(() => redis.disconnect());
       },
     };
   } catch (error) {
     await db.close();
+    redis?.disconnect();
     throw error;
   }
 }

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const resumed = await c.deletion.resumeInterrupted();
   if (resumed > 0) log.info({ resumed }, 'finished interrupted deletions');
 
-  const first = await c.accounts.bootstrapAdmin(config.adminPassword);
+  const first = await c.accounts.bootstrapAdmin(config.adminPassword).catch(async (error: unknown) => {
+    // Several instances starting together on a new database: one of them made the admin, which is all we need.
+    if ((await c.db.users.count()) > 0) return null;
+    throw error;
+  });
   if (first) {
     // The secrets go to the console once, never into structured logs that collectors keep.
     log.info({ username: first.user.username }, 'first start: created the admin account and an API key (printed below, only this once)');

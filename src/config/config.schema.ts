@@ -85,6 +85,7 @@ export const envSchema = z.object({
   PINHOLE_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\/-]*$/, 'letters, digits, ., _, - and /').default(''),
   PINHOLE_MEDIA_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   PINHOLE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  PINHOLE_REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must start with redis:// or rediss://').optional(),
   PINHOLE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ., _ and -').optional(),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),

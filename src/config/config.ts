@@ -85,6 +85,8 @@ export interface Config {
   readonly metricsToken: string | null;
   /** Names this process in logs, metrics and the deletions log. */
   readonly instanceId: string;
+  /** Rate-limit counters in Redis instead of the database; null: in the database. */
+  readonly redisUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -215,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: 'local' },
     mediaBaseUrl: e.PINHOLE_MEDIA_BASE_URL === undefined ? null : e.PINHOLE_MEDIA_BASE_URL.replace(/\/+$/, ''),
     metricsToken: e.PINHOLE_METRICS_TOKEN ?? null,
+    redisUrl: e.PINHOLE_REDIS_URL ?? null,
     instanceId: e.PINHOLE_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}`,
   });
 }

@@ -15,6 +15,7 @@ import type { DB, SqlDialect } from './schema.js';
 import { KyselySettingRepository } from './setting.repository.js';
 import { KyselySessionRepository } from './session.repository.js';
 import { KyselyRateLimitRepository } from './rate-limit.repository.js';
+import { KyselyDeletionLogRepository } from './deletion-log.repository.js';
 import { PinholeSqliteDialect } from './sqlite-dialect.js';
 import { KyselyUserRepository } from './user.repository.js';
 import { KyselyAdminRepository } from './admin.repository.js';
@@ -150,6 +151,7 @@ function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
     settings: new KyselySettingRepository(db),
     sessions: new KyselySessionRepository(db),
     rateLimits: new KyselyRateLimitRepository(db),
+    deletions: new KyselyDeletionLogRepository(db),
     admin: new KyselyAdminRepository(db),
     listings: new KyselyListingRepository(db),
     curation: new KyselyCurationRepository(db),

@@ -79,10 +79,10 @@ export class KyselyImageRepository implements ImageRepository {
       .execute();
   }
 
-  async markDeleting(id: number): Promise<boolean> {
+  async markDeleting(id: number, claimAt: Date | null = null): Promise<boolean> {
     const result = await this.db
       .updateTable('images')
-      .set({ status: 'deleting' })
+      .set({ status: 'deleting', deleting_at: claimAt === null ? null : toMs(claimAt) })
       .where('id', '=', id)
       .where('status', '=', 'active')
       .executeTakeFirst();
@@ -102,12 +102,34 @@ export class KyselyImageRepository implements ImageRepository {
     return rows.map((row) => row.id);
   }
 
-  async findDeleting(limit: number): Promise<number[]> {
+  async fileKeysInUse(keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.selectFrom('image_files').select('key').where('key', 'in', [...keys]).execute();
+    return rows.map((row) => row.key);
+  }
+
+  async claimDeletion(id: number, now: Date, staleBefore: Date): Promise<boolean> {
+    // One conditional UPDATE: on PostgreSQL a concurrent claimer waits for the row lock, then sees
+    // the fresh lease and matches nothing.
+    const result = await this.db
+      .updateTable('images')
+      .set({ deleting_at: toMs(now) })
+      .where('id', '=', id)
+      .where('status', '=', 'deleting')
+      .where((eb) => eb.or([eb('deleting_at', 'is', null), eb('deleting_at', '<', toMs(staleBefore))]))
+      .executeTakeFirst();
+    return affected(result);
+  }
+
+  async findDeleting(limit: number, staleBefore?: Date): Promise<number[]> {
     const rows = await this.db
       .selectFrom('images')
       .select('id')
       // A literal, not a parameter: a planner can only match the partial index `images_deleting` against a constant.
       .where('status', '=', sql.lit('deleting'))
+      .$if(staleBefore !== undefined, (qb) =>
+        qb.where((eb) => eb.or([eb('deleting_at', 'is', null), eb('deleting_at', '<', toMs(staleBefore ?? new Date(0)))])),
+      )
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -115,7 +137,7 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   /** Children are deleted explicitly rather than through ON DELETE CASCADE, which SQLite only honours with its pragma on. */
-  deleteRows(id: number): Promise<void> {
+  deleteRows(id: number): Promise<boolean> {
     return inTransaction(this.db, async (trx) => {
       await trx.deleteFrom('image_tags').where('image_id', '=', id).execute();
       await trx.deleteFrom('image_files').where('image_id', '=', id).execute();
@@ -129,6 +151,7 @@ export class KyselyImageRepository implements ImageRepository {
           .where('image_count', '>', 0)
           .execute();
       }
+      return deleted !== undefined;
     });
   }
 

@@ -19,6 +19,16 @@ export interface DB {
   jobs: JobsTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
+  deletions: DeletionsTable;
+}
+
+/** One row per deleted upload (who deleted it and why); see migration 0004. */
+export interface DeletionsTable {
+  id: Generated<number>;
+  image_id: number;
+  reason: string;
+  instance_id: string;
+  deleted_at: number;
 }
 
 export interface SessionsTable {
@@ -119,6 +129,8 @@ export interface ImagesTable {
   original_exif: string | null;
   uploader_ip: string;
   status: Generated<string>;
+  /** Lease of the instance deleting the image (epoch ms), null while queued or active. */
+  deleting_at: number | null;
 }
 
 export interface ImageFilesTable {

@@ -7,7 +7,7 @@ const payloadSchema = z.object({ imageId: z.number().int().positive(), reason: z
 /** Finishes the deletion of one image (files first, then rows); idempotent, so retries are safe. */
 export function deleteJobHandler(deletion: DeletionService): JobHandler {
   return async (payload) => {
-    const { imageId } = payloadSchema.parse(JSON.parse(payload));
-    await deletion.deleteImage(imageId);
+    const { imageId, reason } = payloadSchema.parse(JSON.parse(payload));
+    await deletion.deleteImage(imageId, reason);
   };
 }

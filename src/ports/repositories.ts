@@ -166,17 +166,28 @@ export interface ImageRepository {
   getDeleteSecretHash(imageId: number): Promise<string | null>;
   /** Replaces the delete-secret hash (duplicates = reuse hands out a fresh secret). */
   setDeleteSecretHash(imageId: number, hash: string): Promise<void>;
-  /** Flags the image as being deleted; returns false when it was not active. */
-  markDeleting(id: number): Promise<boolean>;
+  /**
+   * Flags the image as being deleted; returns false when it was not active. With `claimAt` the
+   * caller also takes the deletion's lease (it deletes the files now); without, the deletion waits
+   * for whoever claims it (a queued job).
+   */
+  markDeleting(id: number, claimAt?: Date | null): Promise<boolean>;
+  /**
+   * Takes the lease of a deletion in progress: true when the image is 'deleting' and nobody holds
+   * the lease, or its holder took it before `staleBefore` (an instance that died mid-way).
+   */
+  claimDeletion(id: number, now: Date, staleBefore: Date): Promise<boolean>;
   /** Active images whose expiry is before `now`, oldest expiry first. */
   findExpired(now: Date, limit: number): Promise<number[]>;
-  /** Images left in 'deleting' (an interrupted deletion). */
-  findDeleting(limit: number): Promise<number[]>;
-  /** Deletes the rows of the image (files, tags, secret, image). */
-  deleteRows(id: number): Promise<void>;
+  /** Images left in 'deleting' (an interrupted deletion); with `staleBefore`, only those nobody holds a fresh lease on. */
+  findDeleting(limit: number, staleBefore?: Date): Promise<number[]>;
+  /** Deletes the rows of the image (files, tags, secret, image); false when the image row was already gone. */
+  deleteRows(id: number): Promise<boolean>;
   incrementViews(id: number): Promise<void>;
   /** Gives guest uploads (user_id null) among `ids` to `userId`; returns how many changed hands. */
   adoptGuestImages(ids: readonly number[], userId: number): Promise<number>;
+  /** Those of `keys` that rows still reference (an image being deleted keeps its names until its rows go). */
+  fileKeysInUse(keys: readonly string[]): Promise<string[]>;
   /** Every stored file key with its image id (reconciliation). */
   listFileKeys(): AsyncIterable<{ imageId: number; key: string }>;
   count(): Promise<number>;
@@ -230,6 +241,22 @@ export interface SessionRepository {
   deleteExpired(now: Date): Promise<number>;
 }
 
+export interface DeletionRecord {
+  readonly imageId: number;
+  /** Why: 'expired', 'request' (delete link, owner, admin), 'interrupted' (finished after a crash). */
+  readonly reason: string;
+  /** The process that deleted it (PINHOLE_INSTANCE_ID). */
+  readonly instanceId: string;
+  readonly deletedAt: Date;
+}
+
+/** The deletions log: one entry per deleted upload, written with the deletion of its rows. */
+export interface DeletionLogRepository {
+  record(entry: DeletionRecord): Promise<void>;
+  /** Entries since `since`, oldest first. */
+  listSince(since: Date, limit: number): Promise<DeletionRecord[]>;
+}
+
 export interface RateLimitRepository {
   /** Counts one hit in the fixed window of `key`; returns the count and when the window resets. */
   hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }>;
@@ -246,6 +273,7 @@ export interface Repositories {
   readonly settings: SettingRepository;
   readonly sessions: SessionRepository;
   readonly rateLimits: RateLimitRepository;
+  readonly deletions: DeletionLogRepository;
   readonly admin: import('./admin-repository.js').AdminRepository;
   readonly listings: import('./gallery.js').ListingRepository;
   readonly curation: import('./gallery.js').CurationRepository;

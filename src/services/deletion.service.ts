@@ -8,6 +8,13 @@ export interface DeletionServiceDeps {
   readonly store: BlobStore;
   readonly clock: Clock;
   readonly pepper: string;
+  /** Recorded in the deletions log with each deletion (PINHOLE_INSTANCE_ID). */
+  readonly instanceId?: string;
+  /**
+   * How long an instance may take to delete one image's files before another instance takes the
+   * deletion over (it died mid-way). Default 5 minutes.
+   */
+  readonly leaseMs?: number;
 }
 
 export const DELETE_JOB = 'image.delete';
@@ -27,14 +34,28 @@ export class DeletionService {
     return safeEqual(presented, stored ?? keyedHash(this.deps.pepper, '\u0000missing'));
   }
 
-  /** Deletes one image now. Returns false if it was already gone. */
-  async deleteImage(imageId: number): Promise<boolean> {
-    const { db } = this.deps;
+  /**
+   * Deletes one image now. Returns false if it was already gone, or another instance is deleting it
+   * right now. Whoever deletes holds the image's lease (`deleting_at`), so no two instances delete
+   * the same files at once: a file name freed by one could already belong to a new upload when a
+   * second deleter got to it. `reason` goes to the deletions log (one entry per image).
+   */
+  async deleteImage(imageId: number, reason = 'request'): Promise<boolean> {
+    const { db, clock } = this.deps;
     const image = await db.images.findById(imageId);
     if (!image) return false;
-    if (image.status === 'active' && !(await db.images.markDeleting(imageId))) return false;
-    await this.finish(image);
+    const now = clock.now();
+    const claimed =
+      image.status === 'active'
+        ? await db.images.markDeleting(imageId, now)
+        : await db.images.claimDeletion(imageId, now, new Date(now.getTime() - this.leaseMs));
+    if (!claimed) return false;
+    await this.finish(image, reason);
     return true;
+  }
+
+  private get leaseMs(): number {
+    return this.deps.leaseMs ?? 5 * 60_000;
   }
 
   /** Flags expired images and queues their deletion, in one transaction each. */
@@ -54,15 +75,28 @@ export class DeletionService {
     return queued;
   }
 
-  /** Finishes deletions that were interrupted and have no job (e.g. a crash during deleteImage). */
+  /**
+   * Finishes deletions that nobody is working on: interrupted ones whose lease ran out (the instance
+   * died), and queued ones (the job finds them done). Safe on every instance at once.
+   */
   async resumeInterrupted(limit = 100): Promise<number> {
-    const ids = await this.deps.db.images.findDeleting(limit);
-    for (const id of ids) await this.deleteImage(id);
+    const now = this.deps.clock.now().getTime();
+    const ids = await this.deps.db.images.findDeleting(limit, new Date(now - this.leaseMs));
+    for (const id of ids) {
+      const image = await this.deps.db.images.findById(id);
+      if (!image) continue;
+      await this.deleteImage(id, image.expiresAt !== null && image.expiresAt.getTime() <= now ? 'expired' : 'interrupted');
+    }
     return ids.length;
   }
 
-  private async finish(image: ImageRecord): Promise<void> {
+  private async finish(image: ImageRecord, reason: string): Promise<void> {
     for (const file of image.files) await this.deps.store.delete(file.key);
-    await this.deps.db.transaction((repos) => repos.images.deleteRows(image.id));
+    // Should a lease ever run out under a live deleter, two may still finish one image: only the
+    // transaction that actually deleted the image row writes the log entry.
+    await this.deps.db.transaction(async (repos) => {
+      if (!(await repos.images.deleteRows(image.id))) return;
+      await repos.deletions.record({ imageId: image.id, reason, instanceId: this.deps.instanceId ?? 'local', deletedAt: this.deps.clock.now() });
+    });
   }
 }

@@ -218,9 +218,14 @@ export class SiteSettings {
     this.checkedAt = this.now();
   }
 
+  /** True when the cached copy is older than the refresh interval (a synchronous check, no I/O). */
+  isStale(): boolean {
+    return this.now() - this.checkedAt >= this.refreshMs;
+  }
+
   /** Checks the version row when the cached copy is older than the refresh interval; never throws. */
   async refreshIfStale(): Promise<void> {
-    if (this.now() - this.checkedAt < this.refreshMs) return;
+    if (!this.isStale()) return;
     this.inflight ??= this.refresh().finally(() => {
       this.inflight = null;
     });

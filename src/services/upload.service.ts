@@ -274,6 +274,9 @@ export class UploadService {
       const planned = parts.map(([kind, file, suffix]) => ({ kind, file, name: `${name}${suffix}`, key: `${folder}/${name}${suffix}.${file.extension}` }));
       const free = await Promise.all(planned.map((p) => store.isFree(p.key)));
       if (free.some((f) => !f)) continue;
+      // A name whose files are gone can still be held by the rows of an upload being deleted (on
+      // another instance, say); taking it would fail the insert on the unique key.
+      if ((await this.deps.db.images.fileKeysInUse(planned.map((p) => p.key))).length > 0) continue;
       try {
         for (const p of planned) {
           await store.putFile(p.key, p.file.path);

@@ -147,7 +147,7 @@ describe('sustained mixed load', () => {
     const baseline = afterWarmup[0]?.bytes ?? 0;
     const lastQuarter = afterWarmup.slice(Math.floor(afterWarmup.length * 0.75));
     const end = percentile(lastQuarter.map((s) => s.bytes), 0.5);
-    const peak = Math.max(...rss.map((s) => s.bytes));
+    const peak = rss.reduce((a, s) => Math.max(a, s.bytes), 0);
     await recordFigures('load', {
       seconds: SECONDS,
       uploaders: UPLOADERS,
@@ -156,7 +156,7 @@ describe('sustained mixed load', () => {
       uploads: tally.uploads,
       reads: tally.reads,
       failures: tally.failures.length,
-      latencyMs: { p50: percentile(tally.latencies, 0.5), p99: percentile(tally.latencies, 0.99), max: Math.max(...tally.latencies) },
+      latencyMs: { p50: percentile(tally.latencies, 0.5), p99: percentile(tally.latencies, 0.99), max: tally.latencies.reduce((a, b) => Math.max(a, b), 0) },
       rssMb: { atWarmupEnd: mb(baseline), endMedian: mb(end), peak: mb(peak), growth: mb(end - baseline), growthBound: RSS_GROWTH_BOUND_MB, peakBound: RSS_PEAK_BOUND_MB },
       mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'default',
       // One sample every ~10 s: [seconds, MB].

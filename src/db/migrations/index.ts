@@ -3,6 +3,7 @@ import type { SqlDialect } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { webMigration } from './0002-web.js';
 import { albumsMigration } from './0003-albums.js';
+import { deletionsMigration } from './0004-deletions.js';
 
 /**
  * Migrations live in code rather than in a folder read at run time, so the built package needs no
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '0001_initial': initialMigration(dialect),
         '0002_web': webMigration(),
         '0003_albums': albumsMigration(),
+        '0004_deletions': deletionsMigration(dialect),
       };
     },
   };

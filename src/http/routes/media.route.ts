@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobStat, BlobStore } from '../../ports/blob-store.js';
 import { isValidBlobKey } from '../../storage/blob-key.js';
@@ -21,6 +22,27 @@ export interface MediaRoutesOptions {
    * answering from the cache. Only for stores with local paths; off by default.
    */
   readonly syncStat?: boolean;
+  /**
+   * Called for every answer of the raw fast lane ({@link MediaDelivery.tryServe}), which no Fastify
+   * hook sees: method, status and seconds, for request metrics.
+   */
+  readonly onFastAnswer?: (method: string, status: number, seconds: number) => void;
+}
+
+/** The media route and its fast lane, sharing one file cache and one head cache. */
+export interface MediaDelivery {
+  /** GET and HEAD `${prefix}/*` as a Fastify route: every case (ranges, misses, large files, 404). */
+  readonly plugin: FastifyPluginAsync;
+  /**
+   * The hot path straight from node:http, ahead of Fastify's routing and the site's hooks: a GET or
+   * HEAD of a stored file answered from memory (a cached small file, HEAD, 304), with a fresh
+   * synchronous stat as on the route. Returns false, having written nothing, for every other
+   * request, which then takes the Fastify route as before. Only active with `syncStat` on a store
+   * with local paths.
+   */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Stops the fast lane (the server is closing: Fastify then answers 503 to the stragglers). */
+  stop(): void;
 }
 
 const DEFAULT_CACHE_BUDGET = 32 * 1024 * 1024;
@@ -38,6 +60,11 @@ interface MediaRoute {
  * ranges. Only routes are registered; error and not-found handling stay with the app owner.
  */
 export function mediaRoutes(options: MediaRoutesOptions): FastifyPluginAsync {
+  return mediaDelivery(options).plugin;
+}
+
+/** The route plus its raw fast lane; the app puts `tryServe` in front of Fastify (serverFactory). */
+export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   const { store, prefix } = options;
   if (!/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(prefix)) {
     throw new Error(`Media prefix must start with "/" and not end with "/": ${JSON.stringify(prefix)}`);
@@ -48,15 +75,70 @@ export function mediaRoutes(options: MediaRoutesOptions): FastifyPluginAsync {
   });
   const heads = new ResponseHeadCache(HEAD_CACHE_ENTRIES);
   const statOf = options.syncStat === true ? syncStatOf(store) : (key: string) => store.stat(key);
+  const fast = options.syncStat === true ? fastLane({ store, prefix, cache, heads, onAnswer: options.onFastAnswer }) : null;
+  let stopped = false;
 
-  return async function mediaPlugin(app) {
-    app.route<MediaRoute>({
-      method: ['GET', 'HEAD'],
-      url: `${prefix}/*`,
-      // HEAD is handled here so it never opens the file; Fastify's automatic HEAD route would.
-      exposeHeadRoute: false,
-      handler: (request, reply) => serve(store, statOf, cache, heads, request, reply),
-    });
+  return {
+    plugin: async function mediaPlugin(app) {
+      app.route<MediaRoute>({
+        method: ['GET', 'HEAD'],
+        url: `${prefix}/*`,
+        // HEAD is handled here so it never opens the file; Fastify's automatic HEAD route would.
+        exposeHeadRoute: false,
+        handler: (request, reply) => serve(store, statOf, cache, heads, request, reply),
+      });
+    },
+    tryServe: (req, res) => fast !== null && !stopped && fast(req, res),
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
+/** Characters a path may have for the fast lane: what the router would pass on unchanged. */
+const PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
+
+/**
+ * The fast lane's decision, the same as `serve` makes for the cases it handles: anything it does not
+ * handle (a range, a file not yet cached, a large file, a missing one, an odd path) returns false.
+ */
+function fastLane(deps: {
+  store: BlobStore;
+  prefix: string;
+  cache: SmallFileCache;
+  heads: ResponseHeadCache;
+  onAnswer: ((method: string, status: number, seconds: number) => void) | undefined;
+}): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { store, cache, heads, onAnswer } = deps;
+  const folder = `${deps.prefix}/`;
+  return (req, res) => {
+    const url = req.url;
+    const method = req.method;
+    if (url === undefined || !url.startsWith(folder) || (method !== 'GET' && method !== 'HEAD')) return false;
+    const started = onAnswer === undefined ? 0 : performance.now();
+    const { headers } = req;
+    // Ranges (and If-Range) keep to the route; so does any path the router would decode or trim.
+    if (headers.range !== undefined) return false;
+    const key = url.slice(folder.length);
+    if (!PLAIN_PATH.test(key) || !isValidBlobKey(key)) return false;
+    const contentType = contentTypeForKey(key);
+    if (contentType === undefined) return false;
+    const file = store.localPath(key);
+    if (file === null) return false;
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st === undefined || !st.isFile()) return false;
+    const head = heads.get(key, contentType, st.size, st.mtimeMs);
+    let status = 200;
+    let body: Buffer | undefined;
+    if (notModified(headers, head.validators)) status = 304;
+    else if (method === 'GET' && st.size > 0) {
+      body = cache.accepts(st.size) ? cache.get(key, head) : undefined;
+      if (body === undefined) return false;
+    }
+    res.writeHead(status, (status === 304 ? head.common : head.full) as string[]);
+    res.end(body);
+    onAnswer?.(method, status, (performance.now() - started) / 1000);
+    return true;
   };
 }
 
@@ -162,9 +244,13 @@ function notFound(reply: FastifyReply<MediaRoute>): FastifyReply<MediaRoute> {
 
 /** RFC 9110 §13.2.2: If-None-Match, when present, decides alone; If-Modified-Since is the fallback. */
 function isNotModified(request: FastifyRequest<MediaRoute>, validators: Validators): boolean {
-  const ifNoneMatch = request.headers['if-none-match'];
+  return notModified(request.headers, validators);
+}
+
+function notModified(headers: IncomingHttpHeaders, validators: Validators): boolean {
+  const ifNoneMatch = headers['if-none-match'];
   if (typeof ifNoneMatch === 'string') return ifNoneMatchMatches(ifNoneMatch, validators.etag);
-  const ifModifiedSince = request.headers['if-modified-since'];
+  const ifModifiedSince = headers['if-modified-since'];
   return typeof ifModifiedSince === 'string' && notModifiedSince(ifModifiedSince, validators.lastModifiedSeconds);
 }
 

@@ -10,6 +10,8 @@ export interface OpsRoutesDeps {
   readonly metrics: PinholeMetrics;
   /** Bearer token /metrics requires; null: loopback clients only. */
   readonly metricsToken: string | null;
+  /** Further services /readyz checks by name (Redis when configured). */
+  readonly extraChecks?: Readonly<Record<string, () => Promise<unknown>>>;
   /** Each readiness check fails after this long (a hung database is not ready). */
   readonly checkTimeoutMs?: number;
 }
@@ -68,15 +70,18 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): vo
   });
 
   app.get('/readyz', async (_request, reply) => {
-    const [database, storage] = await Promise.all([
-      withTimeout(() => deps.db.settings.get('readyz'), timeoutMs),
-      withTimeout(async () => deps.store.checkReady?.(), timeoutMs),
-    ]);
-    const ready = database === 'ok' && storage === 'ok';
+    const named: Array<[string, () => Promise<unknown>]> = [
+      ['database', () => deps.db.settings.get('readyz')],
+      ['storage', async () => deps.store.checkReady?.()],
+      ...Object.entries(deps.extraChecks ?? {}),
+    ];
+    const results = await Promise.all(named.map(async ([name, check]) => [name, await withTimeout(check, timeoutMs)] as const));
+    const checks = Object.fromEntries(results);
+    const ready = results.every(([, result]) => result === 'ok');
     return reply
       .code(ready ? 200 : 503)
       .header('cache-control', NO_STORE)
-      .send({ status: ready ? 'ok' : 'unavailable', checks: { database, storage } });
+      .send({ status: ready ? 'ok' : 'unavailable', checks });
   });
 
   app.get('/metrics', async (request, reply) => {

@@ -31,12 +31,23 @@ export interface WebContextOptions {
 
 const cache = new WeakMap<FastifyRequest, WebContext>();
 
+/**
+ * The request's cookies, parsed on first use: the app registers @fastify/cookie without its parsing
+ * hook, so requests that never build a page context (stored files, the upload API) do not pay for it.
+ */
+export function requestCookies(request: FastifyRequest): Record<string, string | undefined> {
+  if (request.cookies) return request.cookies;
+  const header = request.headers.cookie;
+  request.cookies = header ? request.server.parseCookie(header) : {};
+  return request.cookies;
+}
+
 /** Language order: `?lang=`, the account's choice, the cookie, Accept-Language, the site default. */
 export function resolveLanguage(request: FastifyRequest, user: User | null, fallback: Language): { lang: Language; fromQuery: boolean } {
   const query = (request.query as Record<string, unknown> | undefined)?.lang;
   if (isLanguage(query)) return { lang: query, fromQuery: true };
   if (isLanguage(user?.language)) return { lang: user.language, fromQuery: false };
-  const cookie = request.cookies?.[LANGUAGE_COOKIE];
+  const cookie = requestCookies(request)[LANGUAGE_COOKIE];
   if (isLanguage(cookie)) return { lang: cookie, fromQuery: false };
   const header = request.headers['accept-language'];
   return { lang: languageFromAcceptHeader(typeof header === 'string' ? header : undefined) ?? fallback, fromQuery: false };
@@ -50,9 +61,10 @@ export function cookieOptions(secure: boolean, maxAgeSeconds: number) {
 export async function webContext(request: FastifyRequest, reply: FastifyReply, options: WebContextOptions): Promise<WebContext> {
   const known = cache.get(request);
   if (known) return known;
-  const session = await options.sessions.load(request.cookies?.[SESSION_COOKIE]);
-  if (!session && request.cookies?.[SESSION_COOKIE]) void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-  let browserId = request.cookies?.[BROWSER_COOKIE];
+  const cookies = requestCookies(request);
+  const session = await options.sessions.load(cookies[SESSION_COOKIE]);
+  if (!session && cookies[SESSION_COOKIE]) void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  let browserId = cookies[BROWSER_COOKIE];
   if (!browserId || !/^[A-Za-z0-9_-]{22}$/.test(browserId)) {
     browserId = randomBytes(16).toString('base64url');
     void reply.setCookie(BROWSER_COOKIE, browserId, cookieOptions(options.secureCookies, 365 * 86_400));
