@@ -12,6 +12,7 @@ const USAGE = `Usage: pinhole <command>
   key list USER                                   list a user's keys
   key revoke KEY_ID                               revoke a key (id or the key's chv_<id>_ prefix)
   upload --server URL --key KEY FILE|URL …         upload to a Pinhole site (see pinhole upload --help)
+  migrate --to-database URL [--to-storage s3]      copy this site to PostgreSQL and S3, verified (see pinhole migrate --help)
 
 Configuration comes from the same environment variables as the server (see docs/config.md).`;
 
@@ -94,6 +95,8 @@ async function run(open: () => Promise<Container>, argv: string[]): Promise<numb
 export async function cli(argv: string[]): Promise<number> {
   // A client of a (possibly remote) site: no server configuration, no database.
   if (argv[0] === 'upload') return (await import('./upload.command.js')).uploadCommand(argv.slice(1));
+  // Two databases and two stores of its own: it does not open the site's container.
+  if (argv[0] === 'migrate') return (await import('./migrate.command.js')).migrateCommand(argv.slice(1));
   const opened: { c: Container | null } = { c: null };
   try {
     return await run(async () => {

@@ -47,6 +47,15 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * schema (created when missing), which is how tests isolate their runs.
  */
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+  const { db, dialect } = await openKyselyDatabase(config, options);
+  return createDatabase(db, dialect);
+}
+
+/**
+ * Opens and migrates like {@link openDatabase}, but hands out the Kysely instance itself: for
+ * `pinhole migrate`, which copies every table between two databases. The caller destroys it.
+ */
+export async function openKyselyDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<{ db: Kysely<DB>; dialect: SqlDialect }> {
   const { db, dialect } =
     config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema, options.onPoolError ?? (() => undefined));
   try {
@@ -56,7 +65,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     await db.destroy();
     throw error;
   }
-  return createDatabase(db, dialect);
+  return { db, dialect };
 }
 
 function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {

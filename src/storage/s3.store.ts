@@ -176,13 +176,20 @@ export class S3Store implements BlobStore {
       ...(conditional ? { IfNoneMatch: '*' } : {}),
     };
     if (size <= this.#partSize) {
-      const body = createReadStream(tempPath);
-      try {
-        await this.#client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: size }));
-      } finally {
-        body.destroy();
+      // A stream cannot be sent twice, so the SDK's own retry of a failed PutObject cannot work:
+      // transient failures (5xx, a dropped connection) are retried here with a fresh stream.
+      for (let attempt = 1; ; attempt++) {
+        const body = createReadStream(tempPath);
+        try {
+          await this.#client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: size }));
+          return;
+        } catch (error) {
+          const status = httpStatus(error);
+          if (attempt >= 3 || (status !== undefined && status < 500)) throw error;
+        } finally {
+          body.destroy();
+        }
       }
-      return;
     }
     // lib-storage reads the stream part by part: memory stays at about partSize × queueSize.
     const body = createReadStream(tempPath, { highWaterMark: 1024 * 1024 });

@@ -186,7 +186,7 @@ describe.skipIf(schema === null)('three instances on one PostgreSQL schema and o
     expect(new Set(rows.map((r) => r.reason))).toEqual(new Set(['request']));
     // The proxy spread the reads it carried over all three instances.
     for (const count of proxy.served.values()) expect(count).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('enforces a flood limit across instances', async () => {
     const ip = '203.0.113.50';
@@ -201,7 +201,7 @@ describe.skipIf(schema === null)('three instances on one PostgreSQL schema and o
     accepted.push(await uploaded(await upload(instances[0]!.url, 'tiny.png', {}, '203.0.113.51')));
     for (const u of accepted) expect((await fetch(u.deleteUrl, { method: 'DELETE' })).status).toBe(200);
     expect(await s3.keys()).toEqual([]);
-  });
+  }, 120_000);
 
   it('deletes a batch of expiring uploads exactly once while one instance is killed mid-way', async () => {
     const batch: Uploaded[] = [];
@@ -253,5 +253,5 @@ describe.skipIf(schema === null)('three instances on one PostgreSQL schema and o
     // No file of the batch is left in the bucket.
     expect(await s3.keys()).toEqual([]);
     for (const u of batch) expect((await fetch(u.url)).status).toBe(404);
-  });
+  }, 240_000);
 });

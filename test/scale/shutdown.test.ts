@@ -75,5 +75,5 @@ describe('graceful shutdown of node dist/main.js', () => {
     // The file it answered with is stored.
     const stored = await readFile(path.join(dataDir, 'images', new URL(image.url).pathname.slice('/images/'.length)));
     expect(stored.length).toBe(image.size);
-  });
+  }, 120_000);
 });
