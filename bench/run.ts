@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverageStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
   if (!existsSync(path.join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run `npm run build` first (npm run bench does)');
+  // bench/tmp is git-ignored, so a fresh clone does not have it yet.
+  await mkdir(path.join(ROOT, 'bench', 'tmp'), { recursive: true });
   const work = await mkdtemp(path.join(ROOT, 'bench', 'tmp', 'run-'));
   const notes: string[] = [];
   const media = await benchMedia(path.join(ROOT, 'bench', 'tmp', 'media'));
