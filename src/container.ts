@@ -22,6 +22,7 @@ import { DeletionService, DELETE_JOB } from './services/deletion.service.js';
 import { ImagePresenter } from './services/image-presenter.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { UploadService } from './services/upload.service.js';
+import { ViewRecorder } from './services/view-recorder.js';
 import { SessionService } from './services/session.service.js';
 import { WebAuthService } from './services/web-auth.service.js';
 import { UrlBuilder } from './services/url-builder.js';
@@ -55,6 +56,8 @@ export interface Container {
   readonly metrics: PinholeMetrics;
   /** Services besides the database and storage that /readyz checks (Redis when configured). */
   readonly readiness: Readonly<Record<string, () => Promise<unknown>>>;
+  /** Viewer page views, written behind the page (flushed by close()). */
+  readonly views: ViewRecorder;
   close(): Promise<void>;
 }
 
@@ -128,6 +131,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     const sessions = new SessionService({ db, clock, pepper });
     const webAuth = new WebAuthService({ repos: db, clock });
     const admin = new AdminService({ db, deletion });
+    const views = new ViewRecorder({ images: db.images, logger: logger.child({ component: 'views' }) });
     const jobs = new JobRunner({
       jobs: db.jobs,
       clock,
@@ -139,9 +143,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       leaseMs: deletionLeaseMs,
     });
     return {
-      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics, readiness,
+      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics, readiness, views,
       async close() {
         await jobs.stop();
+        await views.flush();
         await db.close();
         store.close?.();
         await redis?.quit().catch(() => redis.disconnect());

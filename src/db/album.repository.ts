@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Album, AlbumPrivacy, AlbumRepository } from '../ports/repositories.js';
 import type { AlbumsTable, DB } from './schema.js';
 import { narrow, toMs } from './row-mapping.js';
+import { CompiledQueries } from './compiled-queries.js';
 
 const PRIVACIES: readonly AlbumPrivacy[] = ['public', 'private', 'private_but_link', 'password'];
 
@@ -20,7 +21,12 @@ function toAlbum(row: Selectable<AlbumsTable>): Album {
 
 /** `image_count` is maintained by the image repository when images are inserted or deleted. */
 export class KyselyAlbumRepository implements AlbumRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** findById runs on every viewer and album page: compiled once. */
+  readonly #compiled: CompiledQueries<DB>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.#compiled = new CompiledQueries(db);
+  }
 
   async create(album: Parameters<AlbumRepository['create']>[0]): Promise<Album> {
     const row = await this.db
@@ -39,7 +45,7 @@ export class KyselyAlbumRepository implements AlbumRepository {
   }
 
   async findById(id: number): Promise<Album | null> {
-    const row = await this.db.selectFrom('albums').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.#compiled.first('byId', { id }, (v) => this.db.selectFrom('albums').selectAll().where('id', '=', v.id));
     return row ? toAlbum(row) : null;
   }
 

@@ -17,6 +17,7 @@ import { KyselySessionRepository } from './session.repository.js';
 import { KyselyRateLimitRepository } from './rate-limit.repository.js';
 import { KyselyDeletionLogRepository } from './deletion-log.repository.js';
 import { PinholeSqliteDialect } from './sqlite-dialect.js';
+import { startWalCheckpointer } from './sqlite-checkpointer.js';
 import { KyselyUserRepository } from './user.repository.js';
 import { KyselyAdminRepository } from './admin.repository.js';
 import { KyselyListingRepository } from './listing.repository.js';
@@ -81,7 +82,16 @@ function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
     connection.close();
     throw error;
   }
-  return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database: connection }) }), dialect: 'sqlite' };
+  // Checkpoints (and their fsyncs) run in a worker thread, never on the event loop.
+  const checkpointer = file === ':memory:' ? null : startWalCheckpointer(path.resolve(file), connection);
+  const database = {
+    prepare: (text: string) => connection.prepare(text),
+    close: () => {
+      checkpointer?.stop();
+      connection.close();
+    },
+  };
+  return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database }) }), dialect: 'sqlite' };
 }
 
 function openPostgres(url: string, schema: string | undefined, onPoolError: (error: Error) => void): { db: Kysely<DB>; dialect: SqlDialect } {

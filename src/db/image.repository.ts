@@ -3,6 +3,7 @@ import type { ImageRecord, ImageRepository, NewImage } from '../ports/repositori
 import type { DB, ImagesTable } from './schema.js';
 import { FILE_KINDS, fileRow, imageRow, toImageFile, toImageRecord } from './image.mapping.js';
 import { affected, inTransaction, toMs } from './row-mapping.js';
+import { CompiledQueries } from './compiled-queries.js';
 
 /** Rows per query while streaming file keys; large enough to amortise round trips, small enough to bound memory. */
 const FILE_KEY_PAGE = 500;
@@ -12,7 +13,12 @@ const FILE_KEY_PAGE = 500;
  * was handed out by `Database.transaction`, and open their own otherwise, so they are atomic either way.
  */
 export class KyselyImageRepository implements ImageRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** The lookups of every viewer page and short URL: compiled once. */
+  readonly #compiled: CompiledQueries<DB>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.#compiled = new CompiledQueries(db);
+  }
 
   insert(image: NewImage, deleteSecretHash: string): Promise<number> {
     return inTransaction(this.db, async (trx) => {
@@ -34,7 +40,7 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async findById(id: number): Promise<ImageRecord | null> {
-    const row = await this.db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.#compiled.first('byId', { id }, (v) => this.db.selectFrom('images').selectAll().where('id', '=', v.id));
     return row ? this.withChildren(row) : null;
   }
 
@@ -179,6 +185,19 @@ export class KyselyImageRepository implements ImageRepository {
       .execute();
   }
 
+  async addViews(counts: ReadonlyMap<number, number>): Promise<void> {
+    const add = (db: Kysely<DB>, id: number, count: number) =>
+      db.updateTable('images').set((eb) => ({ views: eb('views', '+', count) })).where('id', '=', id).execute();
+    if (counts.size === 0) return;
+    if (counts.size === 1) {
+      for (const [id, count] of counts) await add(this.db, id, count);
+      return;
+    }
+    await inTransaction(this.db, async (trx) => {
+      for (const [id, count] of counts) await add(trx, id, count);
+    });
+  }
+
   /** Keyset pagination over the unique key: no long-lived cursor or transaction, and stable while rows are deleted. */
   async *listFileKeys(): AsyncGenerator<{ imageId: number; key: string }> {
     let after: string | null = null;
@@ -203,14 +222,15 @@ export class KyselyImageRepository implements ImageRepository {
 
   private async withChildren(row: Selectable<ImagesTable>): Promise<ImageRecord> {
     const [files, tags] = await Promise.all([
-      this.db.selectFrom('image_files').selectAll().where('image_id', '=', row.id).execute(),
-      this.db
-        .selectFrom('image_tags')
-        .innerJoin('tags', 'tags.id', 'image_tags.tag_id')
-        .select('tags.name')
-        .where('image_tags.image_id', '=', row.id)
-        .orderBy('image_tags.position')
-        .execute(),
+      this.#compiled.rows('files', { id: row.id }, (v) => this.db.selectFrom('image_files').selectAll().where('image_id', '=', v.id)),
+      this.#compiled.rows('tags', { id: row.id }, (v) =>
+        this.db
+          .selectFrom('image_tags')
+          .innerJoin('tags', 'tags.id', 'image_tags.tag_id')
+          .select('tags.name')
+          .where('image_tags.image_id', '=', v.id)
+          .orderBy('image_tags.position'),
+      ),
     ]);
     const ordered = files.map(toImageFile).sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind));
     return toImageRecord(row, tags.map((tag) => tag.name), ordered);

@@ -3,6 +3,7 @@ import type { AlbumWithCover, ListedImage, ListingPage, ListingRepository, Listi
 import type { AlbumPrivacy } from '../ports/repositories.js';
 import type { DB } from './schema.js';
 import { narrow } from './row-mapping.js';
+import { CompiledQueries } from './compiled-queries.js';
 
 const PRIVACIES: readonly AlbumPrivacy[] = ['public', 'private', 'private_but_link', 'password'];
 
@@ -51,17 +52,64 @@ export function likePattern(query: string): string {
  * test each row it passes (a substring match cannot use a B-tree), but it still stops at a page.
  */
 export class KyselyListingRepository implements ListingRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** Listing queries (album pages, a viewer's neighbours, explore…), compiled once per shape. */
+  readonly #compiled: CompiledQueries<DB>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.#compiled = new CompiledQueries(db);
+  }
 
   async listImages(scope: ListingScope, page: PageQuery): Promise<ListingPage> {
     // Walking "after" a cursor of a descending list (or "before" one of an ascending list) goes against the display order.
     const backwards = page.order === 'desc' ? page.after !== undefined : page.before !== undefined;
     const walk = page.before !== undefined ? 'desc' : page.after !== undefined ? 'asc' : page.order;
+    // Every value is a bound parameter, so the SQL depends on these alone: compiled once per shape.
+    const values: Record<string, unknown> = { limit: page.limit + 1 };
+    let shape = `${scope.kind}:${walk}`;
+    switch (scope.kind) {
+      case 'explore':
+        break;
+      case 'user':
+        values.owner = scope.userId;
+        shape += scope.includeHidden ? ':hidden' : '';
+        break;
+      case 'album':
+        values.album = scope.albumId;
+        shape += scope.includeUnapproved ? ':unapproved' : '';
+        break;
+      case 'tag':
+        values.tag = scope.tagId;
+        break;
+      case 'search': {
+        const pattern = likePattern(scope.query);
+        Object.assign(values, { inTitle: pattern, inDescription: pattern, inTags: pattern });
+        break;
+      }
+    }
+    if (page.before !== undefined) {
+      values.before = page.before;
+      shape += ':before';
+    }
+    if (page.after !== undefined) {
+      values.after = page.after;
+      shape += ':after';
+    }
+    const rows = (await this.#compiled.rows(shape, values, (v) => this.listQuery(scope, walk, v))) as TileRow[];
+    const more = rows.length > page.limit;
+    const items = rows.slice(0, page.limit).map(toTile);
+    if (backwards) items.reverse();
+    return { items, more };
+  }
+
+  /** The listing query of one shape; `v` holds its values (placeholders while it is compiled). */
+  private listQuery(scope: ListingScope, walk: 'asc' | 'desc', v: Record<string, unknown>) {
     const idColumn = scope.kind === 'tag' ? 'image_tags.image_id' : 'images.id';
+    // Albums are joined only where their privacy decides what is listed.
+    const needsAlbum = scope.kind === 'explore' || scope.kind === 'tag' || scope.kind === 'search' || (scope.kind === 'user' && !scope.includeHidden);
     let query = this.db
       .selectFrom('images')
       .leftJoin('image_files as th', (join) => join.onRef('th.image_id', '=', 'images.id').on('th.kind', '=', 'thumb'))
-      .leftJoin('albums', 'albums.id', 'images.album_id')
+      .$if(needsAlbum, (qb) => qb.leftJoin('albums', 'albums.id', 'images.album_id'))
       .select([
         'images.id', 'images.user_id', 'images.album_id', 'images.kind', 'images.title', 'images.name', 'images.extension',
         'images.nsfw', 'images.is_animated', 'images.duration', 'images.uploaded_at',
@@ -72,48 +120,43 @@ export class KyselyListingRepository implements ListingRepository {
     const publicOnly = () =>
       query
         .where('images.is_approved', '=', 1)
-        .where((eb) => eb.or([eb('images.album_id', 'is', null), eb('albums.privacy', '=', 'public')]));
+        .where((eb) => eb.or([eb('images.album_id', 'is', null), eb(sql.ref('albums.privacy'), '=', 'public')]));
     switch (scope.kind) {
       case 'explore':
         query = publicOnly();
         break;
       case 'user':
         query = scope.includeHidden ? query : publicOnly();
-        query = query.where('images.user_id', '=', scope.userId);
+        query = query.where('images.user_id', '=', v.owner as number);
         break;
       case 'album':
-        query = query.where('images.album_id', '=', scope.albumId);
+        query = query.where('images.album_id', '=', v.album as number);
         if (!scope.includeUnapproved) query = query.where('images.is_approved', '=', 1);
         break;
       case 'tag':
-        query = publicOnly().innerJoin('image_tags', (join) => join.onRef('image_tags.image_id', '=', 'images.id').on('image_tags.tag_id', '=', scope.tagId));
+        query = publicOnly().innerJoin('image_tags', (join) => join.onRef('image_tags.image_id', '=', 'images.id').on('image_tags.tag_id', '=', v.tag as number));
         break;
       case 'search': {
-        const pattern = likePattern(scope.query);
         query = publicOnly().where((eb) =>
           eb.or([
-            sql<boolean>`lower(${sql.ref('images.title')}) like ${pattern} escape '\\'`,
-            sql<boolean>`lower(${sql.ref('images.description')}) like ${pattern} escape '\\'`,
+            sql<boolean>`lower(${sql.ref('images.title')}) like ${v.inTitle} escape '\\'`,
+            sql<boolean>`lower(${sql.ref('images.description')}) like ${v.inDescription} escape '\\'`,
             eb.exists(
               eb
                 .selectFrom('image_tags as st')
                 .innerJoin('tags as t', 't.id', 'st.tag_id')
                 .select(sql.lit(1).as('one'))
                 .whereRef('st.image_id', '=', 'images.id')
-                .where(sql<boolean>`${sql.ref('t.name_lower')} like ${pattern} escape '\\'`),
+                .where(sql<boolean>`${sql.ref('t.name_lower')} like ${v.inTags} escape '\\'`),
             ),
           ]),
         );
         break;
       }
     }
-    if (page.before !== undefined) query = query.where(sql.ref(idColumn), '<', page.before);
-    if (page.after !== undefined) query = query.where(sql.ref(idColumn), '>', page.after);
-    const rows = (await query.orderBy(sql.ref(idColumn), walk).limit(page.limit + 1).execute()) as TileRow[];
-    const more = rows.length > page.limit;
-    const items = rows.slice(0, page.limit).map(toTile);
-    if (backwards) items.reverse();
-    return { items, more };
+    if (v.before !== undefined) query = query.where(sql.ref(idColumn), '<', v.before);
+    if (v.after !== undefined) query = query.where(sql.ref(idColumn), '>', v.after);
+    return query.orderBy(sql.ref(idColumn), walk).limit(v.limit as number);
   }
 
   async listAlbums(userId: number, options: { readonly publicOnly: boolean }): Promise<AlbumWithCover[]> {

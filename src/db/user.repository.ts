@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { NewUser, User, UserRepository } from '../ports/repositories.js';
 import type { DB, UsersTable } from './schema.js';
 import { fromFlagOrNull, toFlag, toFlagOrNull, toMs } from './row-mapping.js';
+import { CompiledQueries } from './compiled-queries.js';
 
 type UserPatch = Parameters<UserRepository['update']>[1];
 
@@ -25,7 +26,12 @@ function toUser(row: Selectable<UsersTable>): User {
  * for display. JavaScript lower-casing is used on both dialects so they agree on non-ASCII names.
  */
 export class KyselyUserRepository implements UserRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** findById runs on every page that shows an upload: compiled once. */
+  readonly #compiled: CompiledQueries<DB>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.#compiled = new CompiledQueries(db);
+  }
 
   async create(user: NewUser): Promise<User> {
     const row = await this.db
@@ -46,7 +52,7 @@ export class KyselyUserRepository implements UserRepository {
   }
 
   async findById(id: number): Promise<User | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.#compiled.first('byId', { id }, (v) => this.db.selectFrom('users').selectAll().where('id', '=', v.id));
     return row ? toUser(row) : null;
   }
 

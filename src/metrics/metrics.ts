@@ -1,5 +1,21 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * Process-wide metrics (CPU, memory, event-loop lag) in one registry per process: prom-client's
+ * collectors (an event-loop monitor among them) cannot be stopped, so each app built in one process
+ * (tests build many) must not start its own.
+ */
+let processRegistry: Registry | null = null;
+
+function processMetrics(instanceId: string): Registry {
+  if (processRegistry === null) {
+    processRegistry = new Registry();
+    processRegistry.setDefaultLabels({ instance: instanceId });
+    collectDefaultMetrics({ register: processRegistry, prefix: 'pinhole_' });
+  }
+  return processRegistry;
+}
+
 export type UploadOutcome = 'success' | 'reused' | string;
 
 export interface MetricsOptions {
@@ -16,6 +32,7 @@ export interface MetricsOptions {
  */
 export class PinholeMetrics {
   readonly registry = new Registry();
+  readonly #process: Registry;
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #latency: Histogram<'method' | 'route'>;
   readonly #uploads: Counter<'type' | 'outcome'>;
@@ -24,7 +41,7 @@ export class PinholeMetrics {
 
   constructor(options: MetricsOptions) {
     this.registry.setDefaultLabels({ instance: options.instanceId });
-    collectDefaultMetrics({ register: this.registry, prefix: 'pinhole_' });
+    this.#process = processMetrics(options.instanceId);
     this.#requests = new Counter({
       name: 'pinhole_http_requests_total',
       help: 'HTTP requests answered, by method, route pattern and status code',
@@ -82,6 +99,7 @@ export class PinholeMetrics {
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const body = (await this.#process.metrics()) + (await this.registry.metrics());
+    return { contentType: this.registry.contentType, body };
   }
 }

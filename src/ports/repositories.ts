@@ -184,6 +184,8 @@ export interface ImageRepository {
   /** Deletes the rows of the image (files, tags, secret, image); false when the image row was already gone. */
   deleteRows(id: number): Promise<boolean>;
   incrementViews(id: number): Promise<void>;
+  /** Adds `count` views to each image of the map (one transaction); images gone meanwhile are skipped. */
+  addViews(counts: ReadonlyMap<number, number>): Promise<void>;
   /** Gives guest uploads (user_id null) among `ids` to `userId`; returns how many changed hands. */
   adoptGuestImages(ids: readonly number[], userId: number): Promise<number>;
   /** Those of `keys` that rows still reference (an image being deleted keeps its names until its rows go). */

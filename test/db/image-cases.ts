@@ -38,6 +38,12 @@ export function imageCases(ctx: SuiteContext): void {
     await db.images.incrementViews(id);
     await db.images.incrementViews(id);
     expect((await db.images.findById(id))?.views).toBe(2);
+    // Batched views (the viewer page's writer): several images at once, a vanished one skipped.
+    const other = await db.images.insert(newImage(), 'h');
+    await db.images.addViews(new Map([[id, 3], [other, 1], [id + 1_000_000, 5]]));
+    await db.images.addViews(new Map([[other, 2]]));
+    expect((await db.images.findById(id))?.views).toBe(5);
+    expect((await db.images.findById(other))?.views).toBe(3);
     expect(await db.images.findById(id + 1_000_000)).toBeNull();
   });
 

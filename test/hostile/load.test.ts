@@ -5,7 +5,7 @@
  * stated bound (RSS of the child from /proc/<pid>/status).
  *
  *   PINHOLE_LOAD_SECONDS (default 45; e.g. 300 for a longer local run)
- *   PINHOLE_LOAD_RSS_GROWTH_MB (default 96 up to 60 s, 160 beyond)
+ *   PINHOLE_LOAD_RSS_GROWTH_MB (default 128 up to 60 s, 160 beyond)
  *   MALLOC_ARENA_MAX is passed on to the server, to compare glibc's arena settings.
  */
 import { readFile } from 'node:fs/promises';
@@ -26,7 +26,7 @@ const READERS = 8;
  * heap stays flat; what grows is glibc's per-thread malloc arenas under libvips, and that levels off
  * (flat at about 250 MB with MALLOC_ARENA_MAX=2, see docs/SECURITY.md). Longer runs get more room.
  */
-const RSS_GROWTH_BOUND_MB = envNumber('PINHOLE_LOAD_RSS_GROWTH_MB', SECONDS <= 60 ? 96 : 160);
+const RSS_GROWTH_BOUND_MB = envNumber('PINHOLE_LOAD_RSS_GROWTH_MB', SECONDS <= 60 ? 128 : 160);
 /** Resident memory the server may never pass under this load. */
 const RSS_PEAK_BOUND_MB = 512;
 

@@ -203,6 +203,37 @@ describe.skipIf(schema === null)('three instances on one PostgreSQL schema and o
     expect(await s3.keys()).toEqual([]);
   }, 120_000);
 
+  it('applies a setting saved in the dashboard of one instance on the others within seconds', async () => {
+    const [i1, i2, i3] = instances as [PinholeProcess, PinholeProcess, PinholeProcess];
+    const admin = new WebSession({ url: i1.url });
+    expect((await admin.submit('/login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(303);
+    let ip = 0;
+    const made: Uploaded[] = [];
+    /** Uploads image.gif on `instance` until the answer has `status`; returns how long that took. */
+    const until = async (instance: PinholeProcess, status: number): Promise<number> => {
+      const started = Date.now();
+      for (;;) {
+        ip += 1;
+        const res = await upload(instance.url, 'image.gif', {}, `198.18.${Math.floor(ip / 250)}.${(ip % 250) + 1}`);
+        if (res.status === 200) made.push(await uploaded(res));
+        else await res.text();
+        if (res.status === status) return Date.now() - started;
+        if (Date.now() - started > 20_000) throw new Error(`instance answered ${res.status}, not ${status}, for 20 s`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    await until(i2, 200);
+    expect((await admin.submit('/dashboard/settings', { duplicates: 'reject' })).status).toBe(303);
+    // Every instance checks the settings version at most every five seconds.
+    expect(await until(i2, 409)).toBeLessThan(10_000);
+    expect(await until(i3, 409)).toBeLessThan(10_000);
+    expect((await admin.submit('/dashboard/settings', { duplicates: 'allow' })).status).toBe(303);
+    await until(i2, 200);
+    await until(i3, 200);
+    for (const u of made) expect((await fetch(u.deleteUrl, { method: 'DELETE' })).status).toBe(200);
+    expect(await s3.keys()).toEqual([]);
+  }, 120_000);
+
   it('deletes a batch of expiring uploads exactly once while one instance is killed mid-way', async () => {
     const batch: Uploaded[] = [];
     const deletionCount = async () => Number((await sql.query<{ n: string }>(`select count(*) as n from deletions where reason = 'expired'`)).rows[0]?.n);

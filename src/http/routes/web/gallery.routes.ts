@@ -9,6 +9,7 @@ import { ImageDetailsService } from '../../../services/image-details.service.js'
 import type { SessionService } from '../../../services/session.service.js';
 import type { UrlBuilder } from '../../../services/url-builder.js';
 import { ViewCounter } from '../../../services/view-counter.js';
+import type { ViewRecorder } from '../../../services/view-recorder.js';
 import type { GridContext } from '../../../web/gallery/grid.js';
 import { GalleryPaths } from '../../../web/gallery/paths.js';
 import type { WebContext } from '../../web/web-context.js';
@@ -30,6 +31,8 @@ export interface GalleryDeps {
   readonly albums: AlbumService;
   readonly details: ImageDetailsService;
   readonly views: ViewCounter;
+  /** Writes the views `views` counted, behind the page. */
+  readonly viewWriter: ViewRecorder;
   readonly clock: Clock;
   readonly routes: { readonly image: string; readonly video: string };
   /** Names viewer links had before a change in the dashboard; the viewer redirects them to the live ones. */
@@ -49,6 +52,7 @@ export function galleryDeps(c: Container, kit: WebKit): GalleryDeps {
     albums: new AlbumService({ db: c.db, deletion: c.deletion, clock: c.clock }),
     details: new ImageDetailsService({ db: c.db }),
     views: new ViewCounter({ clock: c.clock }),
+    viewWriter: c.views,
     clock: c.clock,
     // Live views: an admin may change route names and the time zone while the server runs.
     routes: c.site.routes,

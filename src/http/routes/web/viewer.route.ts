@@ -39,7 +39,8 @@ export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): v
     let views = image.views;
     // The owner looking at their own upload is not a view; a reload by the same browser neither.
     if (!manager && request.method === 'GET' && deps.views.firstView(ctx.csrf, image.id)) {
-      await deps.db.images.incrementViews(image.id);
+      // Written behind the page, together with the other views of the moment (ViewRecorder).
+      deps.viewWriter.add(image.id);
       views++;
     }
     const albumManager = album !== null && deps.albums.isManager(ctx.user, album);
