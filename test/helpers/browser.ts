@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,6 +9,9 @@ export const SCREENSHOT_DIR = path.resolve('test-output/screenshots');
 
 /** Headless Debian Chromium with the flags this closed network needs. */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The page tests need Chromium at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set PINHOLE_CHROMIUM).`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
