@@ -1,3 +1,4 @@
+import { stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors/app-error.js';
 import type {
@@ -62,8 +63,12 @@ export class SharpFfmpegPipeline implements MediaPipeline {
       await temps.removeAllExcept(kept.filter((file): file is string => file !== undefined));
       return result;
     } catch (error) {
+      // Decoders report a failed write in their own words ("unable to write", "Error writing…"), not
+      // as ENOSPC; a nearly full work folder at the moment of failure is the better explanation.
+      const full = await nearlyFull(options.workDir, options.inputPath);
       await temps.removeAll();
-      throw asMediaError(error);
+      const mapped = asMediaError(error);
+      throw full && mapped.code === 'UNDECODABLE' ? new AppError('STORAGE_FULL', { cause: error }) : mapped;
     }
   }
 
@@ -100,5 +105,15 @@ export class SharpFfmpegPipeline implements MediaPipeline {
     if (result.code !== 0) {
       throw new AppError('UNDECODABLE', { cause: new Error(`ffmpeg could not decode the BMP: ${result.stderr.slice(0, 500)}`) });
     }
+  }
+}
+
+/** True when the work folder has less room left than the upload itself (or 1 MiB). */
+async function nearlyFull(workDir: string, inputPath: string): Promise<boolean> {
+  try {
+    const [fs, input] = await Promise.all([statfs(workDir), stat(inputPath)]);
+    return fs.bavail * fs.bsize < Math.max(1024 * 1024, input.size);
+  } catch {
+    return false;
   }
 }
