@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchMedia } from './lib/fixtures.js';
 import { load, median, percentile } from './lib/load.js';
-import { multipartBody, ROOT, type RunningPinhole } from './lib/server.js';
+import { cleanEnv, multipartBody, ROOT, type RunningPinhole } from './lib/server.js';
 
 export interface IngestCase {
   readonly media: BenchMedia;
@@ -36,6 +36,8 @@ async function reference(kind: string, file: string, amount: number, concurrency
   await mkdir(workDir, { recursive: true });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'reference-worker.ts'), kind, file, String(amount), String(concurrency), workDir], {
     cwd: ROOT,
+    // The same allocator settings as the server it is compared with.
+    env: cleanEnv({}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -4,8 +4,12 @@ import { load } from './lib/load.js';
 import { multipartBody, sleep, type RunningPinhole } from './lib/server.js';
 
 export interface MemoryResult {
-  /** Highest RSS while 32 uploads of ~5 MB run at once, bytes (max over rounds). */
+  /** Highest RSS while 32 uploads of ~5 MB run at once, bytes (max over rounds), started as `npm start` does. */
   readonly peakRss: number;
+  /** The allocator settings of that server (what npm start sets on Linux with glibc). */
+  readonly allocatorEnv: Readonly<Record<string, string>>;
+  /** The same peak for a server started as plain `node dist/main.js` (glibc's defaults); null when not measured. */
+  readonly peakRssGlibcDefault: number | null;
   readonly concurrentUploads: number;
   readonly uploadBytes: number;
   readonly peakRounds: number;
@@ -39,29 +43,41 @@ function sampler(server: RunningPinhole): { stop(): number } {
   };
 }
 
-/** Runs on a fresh server: peak RSS under 32 concurrent large uploads, then RSS drift over many small ones. */
-export async function benchMemory(
+/** Highest RSS over `rounds` rounds of `concurrent` simultaneous uploads of the big file, and the failures. */
+export async function measurePeak(
   server: RunningPinhole,
-  media: { big: BenchMedia; tiny: BenchMedia },
-  options: { concurrent: number; peakRounds: number; early: number; late: number; log: (line: string) => void },
-): Promise<MemoryResult> {
+  big: BenchMedia,
+  options: { concurrent: number; peakRounds: number; label?: string; log: (line: string) => void },
+): Promise<{ peakRss: number; failures: number }> {
   if (!server.apiKey) throw new Error('the memory bench needs the API key printed on first start');
-  const headers = (contentType: string) => ({ 'content-type': contentType, 'x-api-key': server.apiKey ?? '' });
-  const big = multipartBody(await readFile(media.big.path), media.big.filename, media.big.type);
-  const tiny = multipartBody(await readFile(media.tiny.path), media.tiny.filename, media.tiny.type);
+  const body = multipartBody(await readFile(big.path), big.filename, big.type);
   let failures = 0;
-
   let peakRss = 0;
   for (let round = 0; round < options.peakRounds; round++) {
     const reset = server.resetPeak();
     const sampling = sampler(server);
-    const result = await load({ url: `${server.url}/api/1/upload`, method: 'POST', body: big.body, headers: headers(big.contentType), connections: options.concurrent, amount: options.concurrent });
+    const result = await load({ url: `${server.url}/api/1/upload`, method: 'POST', body: body.body, headers: { 'content-type': body.contentType, 'x-api-key': server.apiKey }, connections: options.concurrent, amount: options.concurrent });
     const sampled = sampling.stop();
     failures += result.failures;
     const peak = reset ? Math.max(server.memory().peak, sampled) : sampled;
     peakRss = Math.max(peakRss, peak);
-    options.log(`memory: ${options.concurrent} concurrent ${(media.big.bytes / 1e6).toFixed(1)} MB uploads, round ${round + 1}: peak RSS ${(peak / MB).toFixed(0)} MiB${reset ? '' : ' (sampled)'}`);
+    options.log(`memory${options.label ? ` (${options.label})` : ''}: ${options.concurrent} concurrent ${(big.bytes / 1e6).toFixed(1)} MB uploads, round ${round + 1}: peak RSS ${(peak / MB).toFixed(0)} MiB${reset ? '' : ' (sampled)'}`);
   }
+  return { peakRss, failures };
+}
+
+/** Runs on a fresh server: peak RSS under 32 concurrent large uploads, then RSS drift over many small ones. */
+export async function benchMemory(
+  server: RunningPinhole,
+  media: { big: BenchMedia; tiny: BenchMedia },
+  options: { concurrent: number; peakRounds: number; early: number; late: number; allocatorEnv: Readonly<Record<string, string>>; log: (line: string) => void },
+): Promise<Omit<MemoryResult, 'peakRssGlibcDefault'>> {
+  if (!server.apiKey) throw new Error('the memory bench needs the API key printed on first start');
+  const headers = (contentType: string) => ({ 'content-type': contentType, 'x-api-key': server.apiKey ?? '' });
+  const tiny = multipartBody(await readFile(media.tiny.path), media.tiny.filename, media.tiny.type);
+  const peak = await measurePeak(server, media.big, { ...options, label: 'as npm start runs it' });
+  const { peakRss } = peak;
+  let failures = peak.failures;
 
   const settle = async () => {
     await sleep(1000);
@@ -78,6 +94,7 @@ export async function benchMemory(
   options.log(`memory: RSS after ${options.early} uploads ${(rssEarly / MB).toFixed(0)} MiB, after ${options.late} ${(rssLate / MB).toFixed(0)} MiB (${(growth * 100).toFixed(1)} %)`);
   return {
     peakRss,
+    allocatorEnv: options.allocatorEnv,
     concurrentUploads: options.concurrent,
     uploadBytes: media.big.bytes,
     peakRounds: options.peakRounds,

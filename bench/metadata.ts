@@ -37,12 +37,20 @@ const IMAGE_COLUMNS =
   'id, user_id, album_id, kind, name, extension, mime, storage_mode, date_path, original_filename, title, size, width, height, md5, sha256, ' +
   'chain, thumb_size, medium_size, frame_size, is_animated, is_approved, is_360, nsfw, duration, date_ms, uploaded_at, uploader_ip';
 
+/**
+ * The file rows of every image, inserted image by image (all kinds of one image together), as the
+ * upload path writes them: rows of one image then share a page, as on a real site.
+ */
 function fileInserts(kindSuffix: Array<[string, string, number, number, number]>, concat: (...parts: string[]) => string): string[] {
-  return kindSuffix.map(
-    ([kind, suffix, size, width, height]) =>
-      `insert into image_files (image_id, kind, key, name, extension, mime, size, width, height)
-       select id, '${kind}', ${concat('date_path', "'/'", 'name', `'${suffix}.jpeg'`)}, ${concat('name', `'${suffix}'`)}, 'jpeg', 'image/jpeg', ${size}, ${width}, ${height} from images`,
-  );
+  const kinds = kindSuffix
+    .map(([kind, suffix, size, width, height], i) => `select ${i} as ord, '${kind}' as kind, '${suffix}' as suffix, ${size} as size, ${width} as width, ${height} as height`)
+    .join(' union all ');
+  return [
+    `insert into image_files (image_id, kind, key, name, extension, mime, size, width, height)
+     select images.id, k.kind, ${concat('images.date_path', "'/'", 'images.name', 'k.suffix', "'.jpeg'")}, ${concat('images.name', 'k.suffix')}, 'jpeg', 'image/jpeg', k.size, k.width, k.height
+     from images cross join (${kinds}) as k
+     order by images.id, k.ord`,
+  ];
 }
 
 const FILES: Array<[string, string, number, number, number]> = [

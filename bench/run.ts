@@ -14,12 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchDelivery, type DeliveryResult } from './delivery.js';
 import { benchIngest, type IngestRow } from './ingest.js';
-import { benchMemory, type MemoryResult } from './memory.js';
+import { benchMemory, measurePeak, type MemoryResult } from './memory.js';
 import { benchMetadata, postgresReachable, type MetadataResult } from './metadata.js';
 import { benchMedia } from './lib/fixtures.js';
 import { ensureNginx } from './lib/nginx.js';
 import { renderMarkdown, renderTable } from './lib/report.js';
-import { ROOT, startPinhole } from './lib/server.js';
+import { NPM_START_ALLOCATOR_ENV, ROOT, startPinhole } from './lib/server.js';
 import { ensureWrk } from './lib/wrk.js';
 
 const args = process.argv.slice(2);
@@ -108,10 +108,19 @@ async function main(): Promise<void> {
 
     if (only.has('memory')) {
       const server = await startPinhole({ dataDir: path.join(work, 'memory') });
+      let measured: Omit<MemoryResult, 'peakRssGlibcDefault'>;
       try {
-        memory = await benchMemory(server, { big: media.big5mb, tiny: media.tiny }, { concurrent: plan.concurrentUploads, peakRounds: plan.peakRounds, early: plan.early, late: plan.late, log });
+        measured = await benchMemory(server, { big: media.big5mb, tiny: media.tiny }, { concurrent: plan.concurrentUploads, peakRounds: plan.peakRounds, early: plan.early, late: plan.late, allocatorEnv: NPM_START_ALLOCATOR_ENV, log });
       } finally {
         await server.stop();
+      }
+      // The same peak for plain `node dist/main.js`, which leaves glibc's allocator at its defaults.
+      const plain = await startPinhole({ dataDir: path.join(work, 'memory-glibc-default'), allocator: 'glibc-default' });
+      try {
+        const { peakRss } = await measurePeak(plain, media.big5mb, { concurrent: plan.concurrentUploads, peakRounds: plan.peakRounds, label: 'plain node dist/main.js', log });
+        memory = { ...measured, peakRssGlibcDefault: peakRss };
+      } finally {
+        await plain.stop();
       }
     }
 

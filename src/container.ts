@@ -12,11 +12,9 @@ import { GuardedUrlFetcher } from './net/url-fetcher.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Database } from './ports/repositories.js';
 import { LocalDiskStore } from './storage/local-disk.store.js';
-import { createS3Client, S3Store } from './storage/s3.store.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { PinholeMetrics } from './metrics/metrics.js';
 import { MeasuredUploadService, measuredPipeline } from './metrics/measured.js';
-import { RedisRateLimitRepository, createRedisClient } from './redis/redis-rate-limit.repository.js';
 import { AccountService } from './services/account.service.js';
 import { DeletionService, DELETE_JOB } from './services/deletion.service.js';
 import { ImagePresenter } from './services/image-presenter.js';
@@ -77,9 +75,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const clock = overrides.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
   const opened = await openDatabase(config.database);
-  const redis = config.redisUrl === null ? null : createRedisClient(config.redisUrl);
+  // The Redis and S3 clients are loaded only when configured (they are large modules to hold in memory).
+  const redisModule = config.redisUrl === null ? null : await import('./redis/redis-rate-limit.repository.js');
+  const redis = redisModule === null || config.redisUrl === null ? null : redisModule.createRedisClient(config.redisUrl);
   // With Redis, rate-limit counters live there; everything else stays in the database.
-  const db: Database = redis === null ? opened : { ...opened, rateLimits: new RedisRateLimitRepository(redis) };
+  const db: Database = redis === null || redisModule === null ? opened : { ...opened, rateLimits: new redisModule.RedisRateLimitRepository(redis) };
   const readiness: Record<string, () => Promise<unknown>> = redis === null ? {} : { redis: () => redis.ping() };
   try {
     // The id salt and the key pepper are made once per site and kept with the data.
@@ -88,7 +88,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     const ids = new PublicIdCodec({ salt, padding: config.idPadding });
     const site = new SiteSettings({ settings: db.settings, defaults: defaultsFromConfig(config), logger: logger.child({ component: 'settings' }) });
     await site.load();
-    const store = createStore(config);
+    const store = await createStore(config);
     const urls = new UrlBuilder({ baseUrl: config.baseUrl, routes: site.routes, seoUrls: config.seoUrls, ids, mediaBaseUrl: config.mediaBaseUrl });
     const ff = resolveFfmpegPaths({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
     const metrics = new PinholeMetrics({ instanceId: config.instanceId, queueDepth: () => db.jobs.countPending() });
@@ -160,9 +160,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 }
 
 /** Stored files: the data dir's `images/`, or a bucket; temp files stay in the data dir either way. */
-function createStore(config: Config): BlobStore {
+async function createStore(config: Config): Promise<BlobStore> {
   const tmpDir = path.join(config.dataDir, 'tmp');
   const { storage } = config;
   if (storage.kind === 'local') return new LocalDiskStore({ root: path.join(config.dataDir, 'images'), tmpDir });
+  const { createS3Client, S3Store } = await import('./storage/s3.store.js');
   return new S3Store({ client: createS3Client(storage), bucket: storage.bucket, prefix: storage.prefix, tmpDir });
 }

@@ -19,11 +19,20 @@ export async function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The environment of a child: ours without any PINHOLE_* setting, so only what the bench says applies. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * What `npm start` (bin/pinhole-server.js) puts in the server's environment on Linux with glibc: the
+ * bench runs the server as npm start does. `node dist/main.js` alone runs with glibc's defaults.
+ */
+export const NPM_START_ALLOCATOR_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' };
+
+/** How the server's allocator is set: as `npm start` sets it, or glibc's defaults (plain `node dist/main.js`). */
+export type Allocator = 'npm-start' | 'glibc-default';
+
+/** The environment of a child: ours without any PINHOLE_* or MALLOC_* setting, so only what the bench says applies. */
+export function cleanEnv(extra: Record<string, string>, allocator: Allocator = 'npm-start'): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PINHOLE_') && k !== 'PORT' && k !== 'HOST') env[k] = v;
-  return { ...env, ...extra };
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PINHOLE_') && !k.startsWith('MALLOC_') && k !== 'PORT' && k !== 'HOST') env[k] = v;
+  return { ...env, ...(allocator === 'npm-start' ? NPM_START_ALLOCATOR_ENV : {}), ...extra };
 }
 
 export interface MemorySample {
@@ -57,7 +66,7 @@ process.once('exit', () => {
  * Starts the built server (`node dist/main.js`, what `npm start` runs) on the embedded defaults,
  * plus what the bench needs: loopback, a fresh data dir, flood protection off, quiet logs.
  */
-export async function startPinhole(options: { dataDir: string; env?: Record<string, string>; nodeArgs?: readonly string[] }): Promise<RunningPinhole> {
+export async function startPinhole(options: { dataDir: string; env?: Record<string, string>; nodeArgs?: readonly string[]; allocator?: Allocator }): Promise<RunningPinhole> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist', 'main.js')], {
@@ -71,7 +80,7 @@ export async function startPinhole(options: { dataDir: string; env?: Record<stri
       PINHOLE_LOG_LEVEL: 'warn',
       PINHOLE_ID_SALT: 'bench-salt',
       ...options.env,
-    }),
+    }, options.allocator),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

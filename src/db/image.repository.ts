@@ -39,9 +39,13 @@ export class KyselyImageRepository implements ImageRepository {
     });
   }
 
+  /** The row, its files and its tags are read at once (one round trip on PostgreSQL, not two). */
   async findById(id: number): Promise<ImageRecord | null> {
-    const row = await this.#compiled.first('byId', { id }, (v) => this.db.selectFrom('images').selectAll().where('id', '=', v.id));
-    return row ? this.withChildren(row) : null;
+    const [row, children] = await Promise.all([
+      this.#compiled.first('byId', { id }, (v) => this.db.selectFrom('images').selectAll().where('id', '=', v.id)),
+      this.children(id),
+    ]);
+    return row ? toImageRecord(row, children.tags, children.files) : null;
   }
 
   /** Among several matches, prefers the copy that lives longest (no expiry, then the latest expiry). */
@@ -185,17 +189,22 @@ export class KyselyImageRepository implements ImageRepository {
       .execute();
   }
 
+  /** One UPDATE per batch of up to 200 images (`views + case id when … end`), a single round trip each. */
   async addViews(counts: ReadonlyMap<number, number>): Promise<void> {
-    const add = (db: Kysely<DB>, id: number, count: number) =>
-      db.updateTable('images').set((eb) => ({ views: eb('views', '+', count) })).where('id', '=', id).execute();
-    if (counts.size === 0) return;
-    if (counts.size === 1) {
-      for (const [id, count] of counts) await add(this.db, id, count);
-      return;
+    const entries = [...counts];
+    for (let i = 0; i < entries.length; i += 200) {
+      const chunk = entries.slice(i, i + 200);
+      await this.db
+        .updateTable('images')
+        .set((eb) => {
+          const [[firstId, firstCount], ...rest] = chunk as [[number, number], ...Array<[number, number]>];
+          let cases = eb.case('id').when(firstId).then(eb.cast<number>(eb.val(firstCount), 'integer'));
+          for (const [id, count] of rest) cases = cases.when(id).then(eb.cast<number>(eb.val(count), 'integer'));
+          return { views: eb('views', '+', cases.else(0).end()) };
+        })
+        .where('id', 'in', chunk.map(([id]) => id))
+        .execute();
     }
-    await inTransaction(this.db, async (trx) => {
-      for (const [id, count] of counts) await add(trx, id, count);
-    });
   }
 
   /** Keyset pagination over the unique key: no long-lived cursor or transaction, and stable while rows are deleted. */
@@ -221,9 +230,14 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   private async withChildren(row: Selectable<ImagesTable>): Promise<ImageRecord> {
+    const { tags, files } = await this.children(row.id);
+    return toImageRecord(row, tags, files);
+  }
+
+  private async children(id: number): Promise<{ tags: string[]; files: ReturnType<typeof toImageFile>[] }> {
     const [files, tags] = await Promise.all([
-      this.#compiled.rows('files', { id: row.id }, (v) => this.db.selectFrom('image_files').selectAll().where('image_id', '=', v.id)),
-      this.#compiled.rows('tags', { id: row.id }, (v) =>
+      this.#compiled.rows('files', { id }, (v) => this.db.selectFrom('image_files').selectAll().where('image_id', '=', v.id)),
+      this.#compiled.rows('tags', { id }, (v) =>
         this.db
           .selectFrom('image_tags')
           .innerJoin('tags', 'tags.id', 'image_tags.tag_id')
@@ -232,8 +246,10 @@ export class KyselyImageRepository implements ImageRepository {
           .orderBy('image_tags.position'),
       ),
     ]);
-    const ordered = files.map(toImageFile).sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind));
-    return toImageRecord(row, tags.map((tag) => tag.name), ordered);
+    return {
+      tags: tags.map((tag) => tag.name),
+      files: files.map(toImageFile).sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind)),
+    };
   }
 }
 

@@ -200,13 +200,20 @@ export class KyselyListingRepository implements ListingRepository {
     }));
   }
 
+  /** The album's images just before and after `imageId`, in one query (two walks of the album index). */
   async albumNeighbours(albumId: number, imageId: number, includeUnapproved: boolean): Promise<{ prev: ListedImage | null; next: ListedImage | null }> {
     const scope: ListingScope = { kind: 'album', albumId, includeUnapproved };
-    const [before, after] = await Promise.all([
-      this.listImages(scope, { order: 'asc', before: imageId, limit: 1 }),
-      this.listImages(scope, { order: 'asc', after: imageId, limit: 1 }),
-    ]);
-    return { prev: before.items[0] ?? null, next: after.items[0] ?? null };
+    const values = { prevAlbum: albumId, before: imageId, nextAlbum: albumId, after: imageId };
+    const shape = `neighbours:${includeUnapproved ? 'unapproved' : 'approved'}`;
+    const rows = (await this.#compiled.rows(shape, values, (v) => {
+      // Each side is a subquery: SQLite allows ORDER BY and LIMIT only on a whole compound select.
+      const side = (album: unknown, bound: unknown, walk: 'asc' | 'desc') =>
+        this.db.selectFrom(this.listQuery(scope, walk, { album, [walk === 'desc' ? 'before' : 'after']: bound, limit: 1 }).as(walk === 'desc' ? 'p' : 'n')).selectAll();
+      return side(v.prevAlbum, v.before, 'desc').unionAll(side(v.nextAlbum, v.after, 'asc'));
+    })) as TileRow[];
+    const prev = rows.find((row) => row.id < imageId);
+    const next = rows.find((row) => row.id > imageId);
+    return { prev: prev ? toTile(prev) : null, next: next ? toTile(next) : null };
   }
 
   async albumImageIds(albumId: number): Promise<number[]> {

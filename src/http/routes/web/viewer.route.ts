@@ -30,7 +30,10 @@ export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): v
     const canonical = deps.urls.viewerPath(image);
     if (requestPath(request) !== canonical) return reply.redirect(canonical, 302);
     const ctx = await kit.ctx(request, reply);
-    const access = await imageAccess(deps, image, ctx.user, ctx.session?.data.unlockedAlbums ?? []);
+    // A visitor without an account never manages the album, so its neighbours are read alongside the
+    // access check (one round trip to the database instead of two); they are only shown if it passes.
+    const early = ctx.user === null && image.albumId !== null ? deps.db.listings.albumNeighbours(image.albumId, image.id, false) : null;
+    const [access, earlyNeighbours] = await Promise.all([imageAccess(deps, image, ctx.user, ctx.session?.data.unlockedAlbums ?? []), early]);
     if (access.kind === 'hidden') return kit.notFound(request, reply);
     if (access.kind === 'locked') return kit.page(request, reply, 403, gatePage(access.album, ctx, gridContext(deps, ctx), { next: canonical, failed: false }));
     if (access.kind === 'unapproved') return kit.message(request, reply, 403, 'viewer.unapproved.title', 'viewer.unapproved.body');
@@ -45,7 +48,7 @@ export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): v
     }
     const albumManager = album !== null && deps.albums.isManager(ctx.user, album);
     const [neighbours, ownerAlbums] = await Promise.all([
-      album ? deps.db.listings.albumNeighbours(album.id, image.id, albumManager) : null,
+      album ? (earlyNeighbours ?? deps.db.listings.albumNeighbours(album.id, image.id, albumManager)) : null,
       manager && image.userId !== null ? deps.db.albums.listByUser(image.userId) : [],
     ]);
     const notice: MessageKey | null = request.query.saved !== undefined ? 'common.saved' : request.query.error === 'album' ? 'viewer.edit.albumInvalid' : null;
