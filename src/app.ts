@@ -34,8 +34,9 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     prefix: MEDIA_PREFIX,
     cacheBudgetBytes: config.delivery.cacheBytes,
     syncStat: config.delivery.syncStat,
+    recheckMs: config.delivery.recheckMs,
     // The fast lane's answers never reach the metrics hook (registerOpsRoutes): counted here, under the route's name.
-    onFastAnswer: (method, status, seconds) => c.metrics.request(method, `${MEDIA_PREFIX}/*`, status, seconds),
+    onFastAnswer: (method, status) => c.metrics.memoryAnswer(method, status),
   });
   const app = Fastify({
     // The server Fastify would make (same options, applied as Fastify does), with the media fast lane
@@ -47,6 +48,7 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
       server.keepAliveTimeout = opts.keepAliveTimeout as number;
       server.requestTimeout = opts.requestTimeout as number;
       server.setTimeout(opts.connectionTimeout as number);
+      if ((opts.maxRequestsPerSocket as number) > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket as number;
       return server;
     },
     loggerInstance: c.logger as FastifyBaseLogger,

@@ -70,6 +70,7 @@ export const envSchema = z.object({
   PINHOLE_MEDIA_CONCURRENCY: int(0, 256).default(0),
   PINHOLE_MEDIA_CACHE_MB: num(0, 100_000).default(32),
   PINHOLE_MEDIA_SYNC_STAT: bool.default(true),
+  PINHOLE_MEDIA_RECHECK_MS: int(0, 60_000).default(1000),
   PINHOLE_ADMIN_PASSWORD: z.string().min(8).optional(),
   PINHOLE_KEEPALIVE_TIMEOUT_MS: int(100, 60_000).default(5000),
   PINHOLE_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(120_000),

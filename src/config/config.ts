@@ -56,7 +56,7 @@ export interface Config {
   readonly loaderMaxBytes: number;
   readonly mediaConcurrency: number;
   /** Serving stored files: memory for small files (thumbnails, mediums), and how their freshness is checked. */
-  readonly delivery: { readonly cacheBytes: number; readonly syncStat: boolean };
+  readonly delivery: { readonly cacheBytes: number; readonly syncStat: boolean; readonly recheckMs: number };
   readonly adminPassword: string | undefined;
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -194,7 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediumSize: e.PINHOLE_MEDIUM_SIZE,
     loaderMaxBytes: mb(e.PINHOLE_LOADER_MAX_MB),
     mediaConcurrency: e.PINHOLE_MEDIA_CONCURRENCY === 0 ? availableParallelism() : e.PINHOLE_MEDIA_CONCURRENCY,
-    delivery: { cacheBytes: mb(e.PINHOLE_MEDIA_CACHE_MB), syncStat: e.PINHOLE_MEDIA_SYNC_STAT },
+    delivery: { cacheBytes: mb(e.PINHOLE_MEDIA_CACHE_MB), syncStat: e.PINHOLE_MEDIA_SYNC_STAT, recheckMs: e.PINHOLE_MEDIA_RECHECK_MS },
     adminPassword: e.PINHOLE_ADMIN_PASSWORD,
     keepAliveTimeoutMs: e.PINHOLE_KEEPALIVE_TIMEOUT_MS,
     requestTimeoutMs: e.PINHOLE_REQUEST_TIMEOUT_MS,

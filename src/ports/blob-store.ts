@@ -17,6 +17,11 @@ export interface BlobStore {
   createReadStream(key: string, range?: { start: number; end: number }): Readable;
   /** Deletes `key`; a missing key is fine. */
   delete(key: string): Promise<void>;
+  /**
+   * Calls `listener` after each delete made through this store object, so a cache of stored files
+   * in the same process forgets the key at once (stores that are never cached may leave it out).
+   */
+  onDelete?(listener: (key: string) => void): void;
   /** Every key in the store (for reconciliation). */
   list(): AsyncIterable<string>;
   /** Absolute local path of a key, for stores on local disk (null otherwise). */

@@ -42,6 +42,7 @@ function isMissing(error: unknown): boolean {
 export class LocalDiskStore implements BlobStore {
   readonly #root: string;
   readonly #tmpDir: string;
+  readonly #deleteListeners: Array<(key: string) => void> = [];
 
   constructor(options: LocalDiskStoreOptions) {
     this.#root = path.resolve(options.root);
@@ -120,6 +121,11 @@ export class LocalDiskStore implements BlobStore {
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
+    for (const listener of this.#deleteListeners) listener(key);
+  }
+
+  onDelete(listener: (key: string) => void): void {
+    this.#deleteListeners.push(listener);
   }
 
   /** Readiness: the store's folders are still there and writable (a lost mount fails this). */

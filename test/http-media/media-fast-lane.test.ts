@@ -59,7 +59,8 @@ async function put(key: string, data: string | Buffer): Promise<void> {
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'pinhole-fast-lane-'));
   disk = new LocalDiskStore({ root: path.join(dataDir, 'images'), tmpDir: path.join(dataDir, 'tmp') });
-  const media = mediaDelivery({ store: disk, prefix: '/images', syncStat: true, onFastAnswer: (method, status) => fastAnswers.push([method, status]) });
+  // recheckMs 0: a stat on every request, so changes made behind the store's back show at once.
+  const media = mediaDelivery({ store: disk, prefix: '/images', syncStat: true, recheckMs: 0, onFastAnswer: (method, status) => fastAnswers.push([method, status]) });
   laned = Fastify({
     serverFactory: (handler) =>
       http.createServer((req, res) => {
@@ -140,6 +141,44 @@ describe('media fast lane (node:http ahead of Fastify)', () => {
     const gone = await same(url);
     expect(gone.status).toBe(404);
     expect(gone.headers.etag).toBeUndefined();
+  });
+
+  it('answers from what it knows within recheckMs, but never for a file deleted through the store', async () => {
+    const media = mediaDelivery({ store: disk, prefix: '/images', syncStat: true, recheckMs: 1000 });
+    const app = Fastify({
+      serverFactory: (handler) =>
+        http.createServer((req, res) => {
+          if (!media.tryServe(req, res)) handler(req, res);
+        }),
+    });
+    await app.register(media.plugin);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const key = '2024/07/09/pic.th.jpeg';
+      await put(key, 'first version');
+      const url = `/images/${key}`;
+      expect((await raw(app, url)).body.toString()).toBe('first version');
+      // Replaced behind the store's back: the version checked less than recheckMs ago is still served…
+      const file = disk.localPath(key);
+      await writeFile(file, 'other version');
+      const later = new Date(Date.now() + 5000);
+      await utimes(file, later, later);
+      const soon = await raw(app, url);
+      expect(soon.body.toString()).toBe('first version');
+      // …and the new one once the lane checks again.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const checked = await raw(app, url);
+      expect(checked.body.toString()).toBe('other version');
+      expect(checked.headers.etag).not.toBe(soon.headers.etag);
+      // A delete through the store is seen at once, well within recheckMs.
+      expect((await raw(app, url)).status).toBe(200);
+      await disk.delete(key);
+      const gone = await raw(app, url);
+      expect(gone.status).toBe(404);
+      expect((await raw(app, url, 'HEAD')).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('steps aside once stopped, leaving the answer to Fastify', async () => {

@@ -32,26 +32,55 @@ export function buildHead(contentType: string, size: number, mtimeMs: number): R
   return { size, mtimeMs, validators, common, full: [...common, 'content-type', contentType, 'content-length', String(size)] };
 }
 
+/** A head and when the file was last seen on disk with that version. */
+export interface CheckedHead {
+  readonly head: ResponseHead;
+  /** `Date.now()` of the last stat that matched this version. */
+  checkedAtMs: number;
+}
+
 /**
- * A bounded map of heads by key. Entries are checked against the caller's fresh stat on every use,
- * so a replaced file gets a new head; the oldest entries go first once `maxEntries` is reached.
+ * A bounded map of heads by key, which is also what the fast lane knows of each file: the version
+ * (size + mtime) a stat last found and when. `get` is given a fresh stat, so a replaced file gets a
+ * new head; entries are kept in the order of their last check, and the least recently checked go
+ * first once `maxEntries` is reached.
  */
 export class ResponseHeadCache {
-  readonly #entries = new Map<string, ResponseHead>();
+  readonly #entries = new Map<string, CheckedHead>();
 
   constructor(private readonly maxEntries: number) {}
 
-  get(key: string, contentType: string, size: number, mtimeMs: number): ResponseHead {
+  get(key: string, contentType: string, size: number, mtimeMs: number, nowMs: number = Date.now()): ResponseHead {
     const found = this.#entries.get(key);
-    if (found !== undefined && found.size === size && found.mtimeMs === mtimeMs) return found;
+    if (found !== undefined && found.head.size === size && found.head.mtimeMs === mtimeMs) {
+      this.checked(key, found, nowMs);
+      return found.head;
+    }
     const head = buildHead(contentType, size, mtimeMs);
     if (found !== undefined) this.#entries.delete(key);
     else if (this.#entries.size >= this.maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(key, head);
+    this.#entries.set(key, { head, checkedAtMs: nowMs });
     return head;
+  }
+
+  /** The head of `key` and the time of its last check, without a stat. */
+  peek(key: string): CheckedHead | undefined {
+    return this.#entries.get(key);
+  }
+
+  /** A stat found the file unchanged: the entry becomes the most recently checked. */
+  checked(key: string, entry: CheckedHead, nowMs: number): void {
+    entry.checkedAtMs = nowMs;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+  }
+
+  /** Drops `key` (the file was deleted or a stat no longer finds it). */
+  forget(key: string): void {
+    this.#entries.delete(key);
   }
 
   get size(): number {

@@ -38,6 +38,18 @@ export class SmallFileCache {
     return entry.data;
   }
 
+  /** The cached bytes of `key` if they are of this version, without counting as a use. */
+  peek(key: string, version: CachedFileVersion): Buffer | undefined {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && entry.size === version.size && entry.mtimeMs === version.mtimeMs ? entry.data : undefined;
+  }
+
+  /** Drops `key` (the file was deleted). */
+  forget(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined) this.#remove(key, entry);
+  }
+
   set(key: string, version: CachedFileVersion, data: Buffer): void {
     if (!this.accepts(data.length) || data.length !== version.size) return;
     const previous = this.#entries.get(key);

@@ -23,10 +23,17 @@ export interface MediaRoutesOptions {
    */
   readonly syncStat?: boolean;
   /**
-   * Called for every answer of the raw fast lane ({@link MediaDelivery.tryServe}), which no Fastify
-   * hook sees: method, status and seconds, for request metrics.
+   * How long the fast lane may answer for a file from what it knows without a new stat, in ms.
+   * Deletes made through the store are seen at once (`BlobStore.onDelete`); this bounds how long a
+   * file removed or replaced behind Pinhole's back (another process, an operator) is still served
+   * from memory. 0 stats on every request. Default 1000.
    */
-  readonly onFastAnswer?: (method: string, status: number, seconds: number) => void;
+  readonly recheckMs?: number;
+  /**
+   * Called for every answer of the raw fast lane ({@link MediaDelivery.tryServe}), which no Fastify
+   * hook sees: method and status, for request metrics.
+   */
+  readonly onFastAnswer?: (method: 'GET' | 'HEAD', status: 200 | 304) => void;
 }
 
 /** The media route and its fast lane, sharing one file cache and one head cache. */
@@ -35,10 +42,10 @@ export interface MediaDelivery {
   readonly plugin: FastifyPluginAsync;
   /**
    * The hot path straight from node:http, ahead of Fastify's routing and the site's hooks: a GET or
-   * HEAD of a stored file answered from memory (a cached small file, HEAD, 304), with a fresh
-   * synchronous stat as on the route. Returns false, having written nothing, for every other
-   * request, which then takes the Fastify route as before. Only active with `syncStat` on a store
-   * with local paths.
+   * HEAD of a stored file the route has already answered for, served from memory (a cached small
+   * file, HEAD, 304), with the file checked by a stat at most every `recheckMs`. Returns false,
+   * having written nothing, for every other request, which then takes the Fastify route as before.
+   * Only active with `syncStat` on a store with local paths.
    */
   tryServe(req: IncomingMessage, res: ServerResponse): boolean;
   /** Stops the fast lane (the server is closing: Fastify then answers 503 to the stragglers). */
@@ -47,6 +54,7 @@ export interface MediaDelivery {
 
 const DEFAULT_CACHE_BUDGET = 32 * 1024 * 1024;
 const DEFAULT_CACHE_MAX_FILE = 128 * 1024;
+const DEFAULT_RECHECK_MS = 1000;
 const NOT_FOUND_BODY = 'Not found\n';
 /** Header sets kept for this many files (a few hundred bytes each). */
 const HEAD_CACHE_ENTRIES = 20_000;
@@ -75,8 +83,14 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   });
   const heads = new ResponseHeadCache(HEAD_CACHE_ENTRIES);
   const statOf = options.syncStat === true ? syncStatOf(store) : (key: string) => store.stat(key);
-  const fast = options.syncStat === true ? fastLane({ store, prefix, cache, heads, onAnswer: options.onFastAnswer }) : null;
+  const recheckMs = Math.max(0, options.recheckMs ?? DEFAULT_RECHECK_MS);
+  const fast = options.syncStat === true ? fastLane({ store, prefix, cache, heads, recheckMs, onAnswer: options.onFastAnswer }) : null;
   let stopped = false;
+  // What this process deletes is never answered from memory again, not even within `recheckMs`.
+  store.onDelete?.((key) => {
+    heads.forget(key);
+    cache.forget(key);
+  });
 
   return {
     plugin: async function mediaPlugin(app) {
@@ -95,49 +109,54 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   };
 }
 
-/** Characters a path may have for the fast lane: what the router would pass on unchanged. */
-const PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
-
 /**
- * The fast lane's decision, the same as `serve` makes for the cases it handles: anything it does not
- * handle (a range, a file not yet cached, a large file, a missing one, an odd path) returns false.
+ * The fast lane's decision, the same as `serve` makes for the cases it handles. It only knows files
+ * the route has answered for (their head, and the bytes of small ones), looked up by the exact path
+ * after the prefix: a key exists there only once the route has validated it, so a path the router
+ * would decode or trim, a query string, or anything not yet seen simply misses and goes to the route,
+ * as do ranges, large files, other methods and a file whose stat changed.
  */
 function fastLane(deps: {
   store: BlobStore;
   prefix: string;
   cache: SmallFileCache;
   heads: ResponseHeadCache;
-  onAnswer: ((method: string, status: number, seconds: number) => void) | undefined;
+  recheckMs: number;
+  onAnswer: ((method: 'GET' | 'HEAD', status: 200 | 304) => void) | undefined;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { store, cache, heads, onAnswer } = deps;
+  const { store, cache, heads, recheckMs, onAnswer } = deps;
   const folder = `${deps.prefix}/`;
+  const skip = folder.length;
   return (req, res) => {
     const url = req.url;
+    if (url === undefined || !url.startsWith(folder)) return false;
     const method = req.method;
-    if (url === undefined || !url.startsWith(folder) || (method !== 'GET' && method !== 'HEAD')) return false;
-    const started = onAnswer === undefined ? 0 : performance.now();
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const key = url.slice(skip);
+    const known = heads.peek(key);
+    if (known === undefined) return false;
     const { headers } = req;
-    // Ranges (and If-Range) keep to the route; so does any path the router would decode or trim.
     if (headers.range !== undefined) return false;
-    const key = url.slice(folder.length);
-    if (!PLAIN_PATH.test(key) || !isValidBlobKey(key)) return false;
-    const contentType = contentTypeForKey(key);
-    if (contentType === undefined) return false;
-    const file = store.localPath(key);
-    if (file === null) return false;
-    const st = statSync(file, { throwIfNoEntry: false });
-    if (st === undefined || !st.isFile()) return false;
-    const head = heads.get(key, contentType, st.size, st.mtimeMs);
-    let status = 200;
+    const { head } = known;
+    const now = Date.now();
+    if (now - known.checkedAtMs >= recheckMs) {
+      const file = store.localPath(key);
+      const st = file === null ? undefined : statSync(file, { throwIfNoEntry: false });
+      if (st === undefined || !st.isFile() || st.size !== head.size || st.mtimeMs !== head.mtimeMs) return false;
+      heads.checked(key, known, now);
+      // A use for the byte cache's LRU order too (once per check, not on every hit).
+      cache.get(key, head);
+    }
+    let status: 200 | 304 = 200;
     let body: Buffer | undefined;
     if (notModified(headers, head.validators)) status = 304;
-    else if (method === 'GET' && st.size > 0) {
-      body = cache.accepts(st.size) ? cache.get(key, head) : undefined;
+    else if (method === 'GET' && head.size > 0) {
+      body = cache.peek(key, head);
       if (body === undefined) return false;
     }
     res.writeHead(status, (status === 304 ? head.common : head.full) as string[]);
     res.end(body);
-    onAnswer?.(method, status, (performance.now() - started) / 1000);
+    onAnswer?.(method, status);
     return true;
   };
 }
@@ -167,7 +186,11 @@ async function serve(
   const contentType = isValidBlobKey(key) ? contentTypeForKey(key) : undefined;
   if (contentType === undefined) return notFound(reply);
   const stat = await statOf(key);
-  if (stat === null) return notFound(reply);
+  if (stat === null) {
+    heads.forget(key);
+    cache.forget(key);
+    return notFound(reply);
+  }
 
   const head = heads.get(key, contentType, stat.size, stat.mtimeMs);
   const { validators } = head;

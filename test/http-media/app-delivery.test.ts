@@ -1,0 +1,50 @@
+/**
+ * Stored files in the whole app: /images/ never runs the website's per-request work (the site
+ * settings check, cookie parsing), whether the answer comes from the fast lane or the route.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fixturePath } from '../fixtures/generate.js';
+import { startTestServer, type TestServer } from '../helpers/app.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function upload(): Promise<{ thumb: string; page: string }> {
+  const form = new FormData();
+  form.append('source', new Blob([new Uint8Array(await readFile(fixturePath('photo.jpg')))]), 'photo.jpg');
+  const res = await fetch(`${server.url}/api/1/upload`, { method: 'POST', body: form, headers: { 'x-api-key': server.aliceKey } });
+  const json = (await res.json()) as { image: { url_viewer: string; thumb: { url: string } } };
+  return { thumb: new URL(json.image.thumb.url).pathname, page: new URL(json.image.url_viewer).pathname };
+}
+
+describe('stored files skip the website’s hooks', () => {
+  it('checks the site settings for pages, never for /images/', async () => {
+    const { thumb, page } = await upload();
+    const stale = vi.spyOn(server.c.site, 'isStale').mockReturnValue(true);
+    const refresh = vi.spyOn(server.c.site, 'refreshIfStale');
+    try {
+      for (const path of [thumb, thumb, '/images/2024/01/01/missing.jpg']) {
+        const res = await fetch(`${server.url}${path}`, { headers: { cookie: 'ph_lang=zh-CN; ph_bid=not-a-valid-id' } });
+        expect(res.headers.get('set-cookie')).toBeNull();
+        await res.arrayBuffer();
+      }
+      expect(refresh).not.toHaveBeenCalled();
+      const viewer = await fetch(`${server.url}${page}`, { headers: { cookie: 'ph_lang=zh-CN' } });
+      expect(viewer.status).toBe(200);
+      // Cookies are still read by pages (the language) and set (the browser id).
+      expect(await viewer.text()).toContain('lang="zh-CN"');
+      expect(viewer.headers.get('set-cookie')).toContain('ph_bid=');
+      expect(refresh).toHaveBeenCalled();
+    } finally {
+      stale.mockRestore();
+      refresh.mockRestore();
+    }
+  });
+});
