@@ -60,7 +60,8 @@ describe('the API pages in Chromium', () => {
     await page.goto(`${server.url}/api-v1?lang=en`);
     const copy = page.locator('[data-copy-target="code-upload-url"]');
     await copy.click();
-    await expect(copy.textContent()).resolves.toBe('Copied');
+    // The label changes once the clipboard write has resolved, which is asynchronous.
+    await page.waitForFunction(() => document.querySelector('[data-copy-target="code-upload-url"]')?.textContent === 'Copied', undefined, { timeout: 5000 });
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(`${server.url}/api/1/upload`);
     expect(errors).toEqual([]);
     await context.close();
