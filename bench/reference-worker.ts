@@ -15,6 +15,7 @@ import { resolveFfmpegPaths } from '../src/media/ffmpeg-paths.js';
 import { runProcess } from '../src/media/process-runner.js';
 import { configureSharp } from '../src/media/sharp-settings.js';
 import { derivativePlan } from '../src/media/derivatives.js';
+import { jpegOptionsFor } from '../src/media/jpeg-options.js';
 
 const [kind, file, amountText, concurrencyText, workDir] = process.argv.slice(2);
 if (!kind || !file || !amountText || !concurrencyText || !workDir) throw new Error('usage: reference-worker <jpeg|png|mp4> <file> <amount> <concurrency> <workDir>');
@@ -29,9 +30,10 @@ configureSharp(concurrency);
 let counter = 0;
 const out = (ext: string) => path.join(workDir, `ref-${process.pid}-${counter++}.${ext}`);
 
-type Encode = (s: Sharp) => Sharp;
+/** `pixels`: of the image written, which decides the JPEG coding as in the server (jpegOptionsFor). */
+type Encode = (s: Sharp, pixels: number) => Sharp;
 const encoders: Record<string, Encode> = {
-  jpeg: (s) => s.jpeg({ quality: 90, mozjpeg: false, progressive: false }),
+  jpeg: (s, pixels) => s.jpeg(jpegOptionsFor(pixels)),
   png: (s) => s.png({ compressionLevel: 6 }),
 };
 
@@ -47,11 +49,11 @@ async function imageJob(encode: Encode, ext: string): Promise<void> {
     const { data, info } = await still.clone().resize(plan.decodeWidth, plan.decodeHeight).raw().toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
     await Promise.all([
-      encode(sharp(data, raw).resize(THUMB, THUMB, { fit: 'cover', position: 'centre' })).toFile(files[1] as string),
-      plan.mediumWidth === null ? Promise.resolve() : encode(sharp(data, raw).resize({ width: plan.mediumWidth })).toFile(files[2] as string),
+      encode(sharp(data, raw).resize(THUMB, THUMB, { fit: 'cover', position: 'centre' }), 0).toFile(files[1] as string),
+      plan.mediumWidth === null ? Promise.resolve() : encode(sharp(data, raw).resize({ width: plan.mediumWidth }), 0).toFile(files[2] as string),
     ]);
   };
-  await Promise.all([encode(still.clone()).toFile(files[0] as string), derived()]);
+  await Promise.all([encode(still.clone(), width * height).toFile(files[0] as string), derived()]);
   await Promise.all(files.map((f) => rm(f, { force: true })));
 }
 

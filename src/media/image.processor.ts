@@ -11,6 +11,7 @@ import { md5File } from './hash.js';
 import { checkPixelLimits } from './limits.js';
 import { mimeForExtension } from './mime.js';
 import { readPngInfo, rewritePng } from './png-chunks.js';
+import { jpegOptionsFor } from './jpeg-options.js';
 import { allSettledOrThrow } from './settle.js';
 import type { TempFiles } from './temp-files.js';
 
@@ -30,6 +31,8 @@ export interface ImageJob {
 interface EncodeHints {
   readonly lossless: boolean;
   readonly palette: boolean;
+  /** Pixels of the image written (decides the JPEG coding, see jpegOptionsFor). */
+  readonly pixels: number;
 }
 
 /** sharp's `format` names for what file-type detected; a mismatch means the bytes lie about themselves. */
@@ -47,7 +50,7 @@ const noExif: ExifSummary = { exif: null, date: null, title: null, description: 
 function encodeAs(pipeline: Sharp, format: StoredFormat, hints: EncodeHints): Sharp {
   switch (format) {
     case 'jpeg':
-      return pipeline.jpeg({ quality: 90, mozjpeg: false, progressive: false });
+      return pipeline.jpeg(jpegOptionsFor(hints.pixels));
     case 'png':
       // A palette input with at most 256 colours is rebuilt exactly at quality 100 without dithering,
       // and stays several times smaller than a truecolour re-encode.
@@ -177,6 +180,7 @@ export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
   const hints: EncodeHints = {
     lossless: stored === 'webp' && (await isLosslessWebp(source)),
     palette: stored === 'png' && meta.isPalette,
+    pixels: meta.width * meta.height,
   };
   const common: SharpOptions = { failOn: FAIL_ON, autoOrient: true };
   const limit = (pipeline: Sharp): Sharp => pipeline.timeout({ seconds: job.timeoutSeconds });
@@ -206,12 +210,14 @@ export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
       : still.clone();
     if (resize) main = main.resize({ width: targetWidth });
     if (options.keepMetadata) main = main.keepMetadata();
-    const encoded = encodeAs(main, stored, hints);
+    const mainPixels = resize ? targetWidth * Math.round((meta.autoOrient.height * targetWidth) / orientedWidth) : hints.pixels;
+    const encoded = encodeAs(main, stored, { ...hints, pixels: mainPixels });
     writeMain = () => writeWith(encoded, mainPath, extension);
   }
 
   const mainWidth = resize ? targetWidth : orientedWidth;
-  const derivativeHints: EncodeHints = { lossless: hints.lossless, palette: false };
+  // Derivatives are at most the medium size: always small enough for optimised coding.
+  const derivativeHints: EncodeHints = { lossless: hints.lossless, palette: false, pixels: 0 };
   const thumbPath = temps.create(extension);
   // SPEC-API §3.4: a medium when the stored image is wider than the medium size, and always for an
   // animation (its static preview), never upscaled.
