@@ -9,7 +9,7 @@ export interface Config {
   readonly dataDir: string;
   /** Public base of every URL, without a trailing slash. */
   readonly baseUrl: string;
-  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly preparedStatements: boolean };
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly limits: {
@@ -142,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: 'sqlite', file: path.join(dataDir, 'pinhole.db') }
       : dbUrl.startsWith('sqlite:')
         ? { kind: 'sqlite', file: path.resolve(dbUrl.slice('sqlite:'.length)) }
-        : { kind: 'postgres', url: dbUrl, ...(e.PINHOLE_DATABASE_SCHEMA ? { schema: e.PINHOLE_DATABASE_SCHEMA } : {}) };
+        : { kind: 'postgres', url: dbUrl, preparedStatements: e.PINHOLE_DATABASE_PREPARED, ...(e.PINHOLE_DATABASE_SCHEMA ? { schema: e.PINHOLE_DATABASE_SCHEMA } : {}) };
   const baseUrl = (e.PINHOLE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const mb = (n: number) => Math.round(n * 1_000_000);
 

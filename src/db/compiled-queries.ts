@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import { registerPreparedStatement } from './prepared-statements.js';
 
 /** Stands in for a value while a query is compiled once; its place among the parameters is remembered. */
 class Slot {
@@ -16,6 +17,8 @@ interface Template {
  * and compiles a query anew each time it runs, tens of microseconds for a join with a dozen
  * columns, often more than the database takes to answer it. Here the builder runs once per
  * `shape` with placeholders for `values`; later calls reuse its SQL with the new values.
+ *
+ * On PostgreSQL each template also runs as a named prepared statement (prepared-statements.ts).
  *
  * Only for queries whose SQL text is decided by `shape` alone: each value must end up as exactly
  * one bound parameter (not an `in` list, not a null that turns `=` into `is`); this is checked
@@ -54,5 +57,7 @@ function compileTemplate<R, V extends Record<string, unknown>>(values: V, build:
   for (const name of Object.keys(values)) {
     if (used.get(name) !== 1) throw new Error(`compiled query: value "${name}" must be bound exactly once, found ${used.get(name) ?? 0} times`);
   }
+  // A fixed text run on every page view: worth preparing once per connection (PostgreSQL).
+  registerPreparedStatement(compiled.sql);
   return { compiled, parameters };
 }

@@ -17,6 +17,7 @@ import { KyselySessionRepository } from './session.repository.js';
 import { KyselyRateLimitRepository } from './rate-limit.repository.js';
 import { KyselyDeletionLogRepository } from './deletion-log.repository.js';
 import { PinholeSqliteDialect } from './sqlite-dialect.js';
+import { preparingPool } from './prepared-statements.js';
 import { startWalCheckpointer } from './sqlite-checkpointer.js';
 import { KyselyUserRepository } from './user.repository.js';
 import { KyselyAdminRepository } from './admin.repository.js';
@@ -25,7 +26,13 @@ import { KyselyCurationRepository } from './curation.repository.js';
 
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly schema?: string;
+      /** Page-view queries as named prepared statements (default true); off behind a pooler that cannot keep them. */
+      readonly preparedStatements?: boolean;
+    };
 
 export interface DatabaseOptions {
   /**
@@ -58,7 +65,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
  */
 export async function openKyselyDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<{ db: Kysely<DB>; dialect: SqlDialect }> {
   const { db, dialect } =
-    config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema, options.onPoolError ?? (() => undefined));
+    config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema, config.preparedStatements ?? true, options.onPoolError ?? (() => undefined));
   try {
     const migrationSchema = config.kind === 'postgres' ? await preparePostgresSchema(db, config.schema) : undefined;
     await migrate(db, dialect, migrationSchema);
@@ -94,7 +101,7 @@ function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
   return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database }) }), dialect: 'sqlite' };
 }
 
-function openPostgres(url: string, schema: string | undefined, onPoolError: (error: Error) => void): { db: Kysely<DB>; dialect: SqlDialect } {
+function openPostgres(url: string, schema: string | undefined, prepared: boolean, onPoolError: (error: Error) => void): { db: Kysely<DB>; dialect: SqlDialect } {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`);
   }
@@ -109,7 +116,7 @@ function openPostgres(url: string, schema: string | undefined, onPoolError: (err
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on('error', onPoolError);
-  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: prepared ? preparingPool(pool) : pool }) }), dialect: 'postgres' };
 }
 
 function parseSafeInteger(text: string): number {
@@ -165,7 +172,7 @@ function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
     apiKeys: new KyselyApiKeyRepository(db),
     albums: new KyselyAlbumRepository(db),
     categories: new KyselyCategoryRepository(db),
-    images: new KyselyImageRepository(db),
+    images: new KyselyImageRepository(db, dialect),
     jobs: new KyselyJobRepository(db, dialect),
     settings: new KyselySettingRepository(db),
     sessions: new KyselySessionRepository(db),

@@ -1,12 +1,30 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ImageRecord, ImageRepository, NewImage } from '../ports/repositories.js';
-import type { DB, ImagesTable } from './schema.js';
+import type { DB, ImagesTable, SqlDialect } from './schema.js';
 import { FILE_KINDS, fileRow, imageRow, toImageFile, toImageRecord } from './image.mapping.js';
 import { affected, inTransaction, toMs } from './row-mapping.js';
 import { CompiledQueries } from './compiled-queries.js';
 
 /** Rows per query while streaming file keys; large enough to amortise round trips, small enough to bound memory. */
 const FILE_KEY_PAGE = 500;
+
+/** An `image_files` row as `childrenJson` packs it: the columns in this order. */
+type FileTuple = [string, string, string, string, string, number, number, number];
+
+/**
+ * A correlated subquery giving, as JSON text, the files of `images.id` (an array of FileTuple) or
+ * its tag names in their order. The SQL differs by dialect; the text it yields does not.
+ */
+function childrenJson(dialect: SqlDialect, what: 'files' | 'tags') {
+  if (dialect === 'postgres') {
+    return what === 'files'
+      ? sql<string>`(select coalesce(json_agg(json_build_array(f.kind, f.key, f.name, f.extension, f.mime, f.size, f.width, f.height)), '[]')::text from image_files f where f.image_id = images.id)`
+      : sql<string>`(select coalesce(json_agg(t.name order by it.position), '[]')::text from image_tags it join tags t on t.id = it.tag_id where it.image_id = images.id)`;
+  }
+  return what === 'files'
+    ? sql<string>`(select coalesce(json_group_array(json_array(f.kind, f.key, f.name, f.extension, f.mime, f.size, f.width, f.height)), '[]') from image_files f where f.image_id = images.id)`
+    : sql<string>`(select coalesce(json_group_array(t.name order by it.position), '[]') from image_tags it join tags t on t.id = it.tag_id where it.image_id = images.id)`;
+}
 
 /**
  * Multi-statement writes (insert, deleteRows) join the caller's transaction when the repository
@@ -15,9 +33,14 @@ const FILE_KEY_PAGE = 500;
 export class KyselyImageRepository implements ImageRepository {
   /** The lookups of every viewer page and short URL: compiled once. */
   readonly #compiled: CompiledQueries<DB>;
+  readonly #dialect: SqlDialect;
 
-  constructor(private readonly db: Kysely<DB>) {
+  constructor(
+    private readonly db: Kysely<DB>,
+    dialect: SqlDialect = 'sqlite',
+  ) {
     this.#compiled = new CompiledQueries(db);
+    this.#dialect = dialect;
   }
 
   insert(image: NewImage, deleteSecretHash: string): Promise<number> {
@@ -40,12 +63,25 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   /** The row, its files and its tags are read at once (one round trip on PostgreSQL, not two). */
+  /**
+   * One round trip for the row, its files and its tags (each a JSON array in a column): the lookup of
+   * every viewer page and short URL, where three queries in parallel cost three wake-ups of the
+   * database and three pool connections per request.
+   */
   async findById(id: number): Promise<ImageRecord | null> {
-    const [row, children] = await Promise.all([
-      this.#compiled.first('byId', { id }, (v) => this.db.selectFrom('images').selectAll().where('id', '=', v.id)),
-      this.children(id),
-    ]);
-    return row ? toImageRecord(row, children.tags, children.files) : null;
+    const row = await this.#compiled.first('byIdWithChildren', { id }, (v) =>
+      this.db
+        .selectFrom('images')
+        .selectAll('images')
+        .select([childrenJson(this.#dialect, 'files').as('files_json'), childrenJson(this.#dialect, 'tags').as('tags_json')])
+        .where('images.id', '=', v.id),
+    );
+    if (!row) return null;
+    const files = (JSON.parse(row.files_json) as FileTuple[]).map(([kind, key, name, extension, mime, size, width, height]) =>
+      toImageFile({ image_id: row.id, kind, key, name, extension, mime, size, width, height }),
+    );
+    files.sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind));
+    return toImageRecord(row, JSON.parse(row.tags_json) as string[], files);
   }
 
   /** Among several matches, prefers the copy that lives longest (no expiry, then the latest expiry). */
