@@ -33,7 +33,8 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     store: c.store,
     prefix: MEDIA_PREFIX,
     cacheBudgetBytes: config.delivery.cacheBytes,
-    syncStat: config.delivery.syncStat,
+    // The fast lane answers from memory between checks of the local file: a bucket is always asked.
+    syncStat: config.delivery.syncStat && config.storage.kind === 'local',
     recheckMs: config.delivery.recheckMs,
     // The fast lane's answers never reach the metrics hook (registerOpsRoutes): counted here, under the route's name.
     onFastAnswer: (method, status) => c.metrics.memoryAnswer(method, status),

@@ -46,6 +46,8 @@ describe('configuration', () => {
 
   it('selects PostgreSQL from the URL', () => {
     const c = loadConfig({ PINHOLE_DATABASE_URL: 'postgres://u@h/db', PINHOLE_DATABASE_SCHEMA: 'pinhole' });
-    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', schema: 'pinhole' });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', schema: 'pinhole', preparedStatements: true });
+    const pooled = loadConfig({ PINHOLE_DATABASE_URL: 'postgres://u@h/db', PINHOLE_DATABASE_PREPARED: 'false' });
+    expect(pooled.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', preparedStatements: false });
   });
 });

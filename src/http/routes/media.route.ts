@@ -19,7 +19,8 @@ export interface MediaRoutesOptions {
   /**
    * Check files with a synchronous stat of their local path instead of the store's async one: a
    * few microseconds on a local disk against a thread-pool round trip, which is most of the cost of
-   * answering from the cache. Only for stores with local paths; off by default.
+   * answering from the cache; also turns the fast lane on. Only for stores with local paths (others
+   * keep an asynchronous stat per request, and no fast lane); off by default.
    */
   readonly syncStat?: boolean;
   /**
@@ -55,6 +56,8 @@ export interface MediaDelivery {
 const DEFAULT_CACHE_BUDGET = 32 * 1024 * 1024;
 const DEFAULT_CACHE_MAX_FILE = 128 * 1024;
 const DEFAULT_RECHECK_MS = 1000;
+/** A well-formed key, only asked whether the store has local paths at all. */
+const PROBE_KEY = '1970/01/01/probe.jpg';
 const NOT_FOUND_BODY = 'Not found\n';
 /** Header sets kept for this many files (a few hundred bytes each). */
 const HEAD_CACHE_ENTRIES = 20_000;
@@ -84,7 +87,9 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   const heads = new ResponseHeadCache(HEAD_CACHE_ENTRIES);
   const statOf = options.syncStat === true ? syncStatOf(store) : (key: string) => store.stat(key);
   const recheckMs = Math.max(0, options.recheckMs ?? DEFAULT_RECHECK_MS);
-  const fast = options.syncStat === true ? fastLane({ store, prefix, cache, heads, recheckMs, onAnswer: options.onFastAnswer }) : null;
+  // Only a store with local files gets the lane (a bucket's files are checked on every request).
+  const local = store.localPath(PROBE_KEY) !== null;
+  const fast = options.syncStat === true && local ? fastLane({ store, prefix, cache, heads, recheckMs, onAnswer: options.onFastAnswer }) : null;
   let stopped = false;
   // What this process deletes is never answered from memory again, not even within `recheckMs`.
   store.onDelete?.((key) => {
