@@ -45,7 +45,7 @@ export async function spoolUrl(url: string, principal: Principal, deps: IntakeDe
   const maxBytes = deps.uploads.maxBytesFor(principal);
   const fetched = await deps.fetcher.fetchToFile(url, { maxBytes, tempDir: deps.tempDir });
   spooled.push(fetched.path);
-  return { path: fetched.path, size: fetched.size, md5: fetched.md5, sha256: fetched.sha256, originalFilename: fetched.fileName };
+  return { path: fetched.path, size: fetched.size, sha256: fetched.sha256, originalFilename: fetched.fileName };
 }
 
 /** Decodes a base64 source (API only) into a temp file. */

@@ -8,7 +8,6 @@ import { AppError } from '../errors/app-error.js';
 export interface SpooledFile {
   readonly path: string;
   readonly size: number;
-  readonly md5: string;
   readonly sha256: string;
 }
 
@@ -64,7 +63,6 @@ export async function spoolToFile(source: Readable, opts: SpoolOptions): Promise
     throw toPublicError(error);
   }
 
-  const md5 = createHash('md5');
   const sha256 = createHash('sha256');
   let size = 0;
   const meter = new Transform({
@@ -77,7 +75,6 @@ export async function spoolToFile(source: Readable, opts: SpoolOptions): Promise
         callback(fileTooBig(opts.maxBytes));
         return;
       }
-      md5.update(bytes);
       sha256.update(bytes);
       callback(null, bytes);
     },
@@ -93,5 +90,5 @@ export async function spoolToFile(source: Readable, opts: SpoolOptions): Promise
     await removeQuietly(path);
     throw toPublicError(error);
   }
-  return { path, size, md5: md5.digest('hex'), sha256: sha256.digest('hex') };
+  return { path, size, sha256: sha256.digest('hex') };
 }

@@ -1,7 +1,6 @@
 export interface FetchedFile {
   readonly path: string;
   readonly size: number;
-  readonly md5: string;
   readonly sha256: string;
   /** Basename of the final URL's path (decoded), or null. */
   readonly fileName: string | null;

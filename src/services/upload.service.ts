@@ -19,7 +19,6 @@ import type { Principal } from './account.service.js';
 export interface SpooledSource {
   readonly path: string;
   readonly size: number;
-  readonly md5: string;
   readonly sha256: string;
   /** Client file name, URL basename, or null for base64 (a name is made up from the detected type). */
   readonly originalFilename: string | null;

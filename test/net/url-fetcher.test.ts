@@ -27,7 +27,6 @@ interface TestServer {
 }
 
 const FILE = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 31 + 7) % 256));
-const FILE_MD5 = createHash('md5').update(FILE).digest('hex');
 const FILE_SHA256 = createHash('sha256').update(FILE).digest('hex');
 
 function route(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -319,7 +318,6 @@ describe('GuardedUrlFetcher with loopback allowed', () => {
   it('fetches a file with correct hashes and name', async () => {
     const result = await fetcher(['127.0.0.0/8']).fetchToFile(`http://127.0.0.1:${origin.port}/file.png?x=1#frag`, opts());
     expect(result.size).toBe(FILE.length);
-    expect(result.md5).toBe(FILE_MD5);
     expect(result.sha256).toBe(FILE_SHA256);
     expect(result.fileName).toBe('file.png');
     expect(await readFile(result.path)).toEqual(FILE);
@@ -340,19 +338,19 @@ describe('GuardedUrlFetcher with loopback allowed', () => {
     const calls: string[] = [];
     const resolver = fakeResolver({ 'images.test': [{ address: '127.0.0.1', family: 4 }] }, calls);
     const result = await fetcher(['127.0.0.0/8'], { resolver }).fetchToFile(`http://images.test:${origin.port}/file.png`, opts());
-    expect(result.md5).toBe(FILE_MD5);
+    expect(result.sha256).toBe(FILE_SHA256);
     expect(calls).toEqual(['images.test']);
     expect(origin.headers[0]?.host).toBe(`images.test:${origin.port}`);
   });
 
   it('fetches from an allowed IPv6 loopback literal', async () => {
     const result = await fetcher(['::1/128']).fetchToFile(`http://[::1]:${v6.port}/file.png`, opts());
-    expect(result.md5).toBe(FILE_MD5);
+    expect(result.sha256).toBe(FILE_SHA256);
   });
 
   it('answers localhost itself, so it follows the allow list like any loopback address', async () => {
     const result = await fetcher(['127.0.0.0/8', '::1/128']).fetchToFile(`http://localhost:${origin.port}/file.png`, opts());
-    expect(result.md5).toBe(FILE_MD5);
+    expect(result.sha256).toBe(FILE_SHA256);
     await expectCode(fetcher(['127.0.0.0/8']).fetchToFile(`http://localhost:${origin.port}/file.png`, opts()), 'URL_FORBIDDEN');
   });
 
@@ -379,14 +377,14 @@ describe('GuardedUrlFetcher with loopback allowed', () => {
 
   it('follows a redirect chain up to the limit', async () => {
     const result = await fetcher(['127.0.0.0/8'], { maxRedirects: 5 }).fetchToFile(`http://127.0.0.1:${origin.port}/chain/5`, opts());
-    expect(result.md5).toBe(FILE_MD5);
+    expect(result.sha256).toBe(FILE_SHA256);
     expect(result.fileName).toBe('0');
     expect(origin.hits).toEqual(['/chain/5', '/chain/4', '/chain/3', '/chain/2', '/chain/1', '/chain/0']);
   });
 
   it('resolves a relative Location against the current URL', async () => {
     const result = await fetcher(['127.0.0.0/8']).fetchToFile(`http://127.0.0.1:${origin.port}/relative/hop`, opts());
-    expect(result.md5).toBe(FILE_MD5);
+    expect(result.sha256).toBe(FILE_SHA256);
     expect(result.fileName).toBe('file.png');
     expect(origin.hits).toEqual(['/relative/hop', '/file.png']);
   });
@@ -394,7 +392,7 @@ describe('GuardedUrlFetcher with loopback allowed', () => {
   it('follows a redirect to another allowed host', async () => {
     const to = encodeURIComponent(`http://127.0.0.2:${other.port}/file.png`);
     const result = await fetcher(['127.0.0.0/8']).fetchToFile(`http://127.0.0.1:${origin.port}/go?to=${to}`, opts());
-    expect(result.md5).toBe(FILE_MD5);
+    expect(result.sha256).toBe(FILE_SHA256);
     expect(other.hits).toEqual(['/file.png']);
   });
 
