@@ -102,9 +102,11 @@ export class AccountService {
 
   /** Decodes a key id as printed by `key list` (encoded) or a plain number. */
   decodeKeyId(text: string): number | null {
-    if (/^\d+$/.test(text)) return Number(text);
     const prefix = /^chv_([A-Za-z0-9]+)_?/.exec(text);
-    return this.deps.ids.decode(prefix ? (prefix[1] ?? '') : text);
+    const decoded = this.deps.ids.decode(prefix ? (prefix[1] ?? '') : text);
+    // The ID as listed comes first: a public ID can be all digits ("38") and must not be read as a row number.
+    if (decoded !== null) return decoded;
+    return /^\d{1,15}$/.test(text) ? Number(text) : null;
   }
 
   /**
