@@ -29,13 +29,20 @@ export class CompiledQueries<DB> {
 
   constructor(private readonly db: Kysely<DB>) {}
 
-  async rows<R, V extends Record<string, unknown>>(shape: string, values: V, build: (values: V) => Compilable<R>): Promise<R[]> {
+  /** `elsewhere`: runs the compiled SQL instead of the Kysely instance (e.g. off the event loop). */
+  async rows<R, V extends Record<string, unknown>>(
+    shape: string,
+    values: V,
+    build: (values: V) => Compilable<R>,
+    elsewhere?: (sql: string, parameters: readonly unknown[]) => Promise<R[]>,
+  ): Promise<R[]> {
     let template = this.#templates.get(shape);
     if (template === undefined) {
       template = compileTemplate(values, build);
       this.#templates.set(shape, template);
     }
     const parameters = template.parameters.map((p) => ('name' in p ? values[p.name] : p.constant));
+    if (elsewhere !== undefined) return elsewhere(template.compiled.sql, parameters);
     const result = await this.db.executeQuery<R>({ ...template.compiled, parameters });
     return result.rows;
   }

@@ -19,6 +19,7 @@ import { KyselyDeletionLogRepository } from './deletion-log.repository.js';
 import { PinholeSqliteDialect } from './sqlite-dialect.js';
 import { preparingPool } from './prepared-statements.js';
 import { startWalCheckpointer } from './sqlite-checkpointer.js';
+import { sqliteReader, type SqliteReader } from './sqlite-reader.js';
 import { KyselyUserRepository } from './user.repository.js';
 import { KyselyAdminRepository } from './admin.repository.js';
 import { KyselyListingRepository } from './listing.repository.js';
@@ -55,16 +56,16 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * schema (created when missing), which is how tests isolate their runs.
  */
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
-  const { db, dialect } = await openKyselyDatabase(config, options);
-  return createDatabase(db, dialect);
+  const { db, dialect, reader } = await openKyselyDatabase(config, options);
+  return createDatabase(db, dialect, reader);
 }
 
 /**
  * Opens and migrates like {@link openDatabase}, but hands out the Kysely instance itself: for
  * `pinhole migrate`, which copies every table between two databases. The caller destroys it.
  */
-export async function openKyselyDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<{ db: Kysely<DB>; dialect: SqlDialect }> {
-  const { db, dialect } =
+export async function openKyselyDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<{ db: Kysely<DB>; dialect: SqlDialect; reader: SqliteReader | null }> {
+  const { db, dialect, reader } =
     config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema, config.preparedStatements ?? true, options.onPoolError ?? (() => undefined));
   try {
     const migrationSchema = config.kind === 'postgres' ? await preparePostgresSchema(db, config.schema) : undefined;
@@ -73,10 +74,10 @@ export async function openKyselyDatabase(config: DatabaseConfig, options: Databa
     await db.destroy();
     throw error;
   }
-  return { db, dialect };
+  return { db, dialect, reader };
 }
 
-function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
+function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect; reader: SqliteReader | null } {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const connection = new BetterSqlite3(file);
   try {
@@ -91,17 +92,20 @@ function openSqlite(file: string): { db: Kysely<DB>; dialect: SqlDialect } {
   }
   // Checkpoints (and their fsyncs) run in a worker thread, never on the event loop.
   const checkpointer = file === ':memory:' ? null : startWalCheckpointer(path.resolve(file), connection);
+  // Searches run on a connection of their own in a worker thread (see sqliteReader).
+  const reader = file === ':memory:' ? null : sqliteReader(path.resolve(file));
   const database = {
     prepare: (text: string) => connection.prepare(text),
     close: () => {
+      reader?.close();
       checkpointer?.stop();
       connection.close();
     },
   };
-  return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database }) }), dialect: 'sqlite' };
+  return { db: new Kysely<DB>({ dialect: new PinholeSqliteDialect({ database }) }), dialect: 'sqlite', reader };
 }
 
-function openPostgres(url: string, schema: string | undefined, prepared: boolean, onPoolError: (error: Error) => void): { db: Kysely<DB>; dialect: SqlDialect } {
+function openPostgres(url: string, schema: string | undefined, prepared: boolean, onPoolError: (error: Error) => void): { db: Kysely<DB>; dialect: SqlDialect; reader: null } {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`);
   }
@@ -116,7 +120,7 @@ function openPostgres(url: string, schema: string | undefined, prepared: boolean
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on('error', onPoolError);
-  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: prepared ? preparingPool(pool) : pool }) }), dialect: 'postgres' };
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: prepared ? preparingPool(pool) : pool }) }), dialect: 'postgres', reader: null };
 }
 
 function parseSafeInteger(text: string): number {
@@ -166,7 +170,7 @@ async function migrate(db: Kysely<DB>, dialect: SqlDialect, migrationTableSchema
   throw new Error(failed === undefined ? 'database migration failed' : `database migration ${failed} failed`, { cause: error });
 }
 
-function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
+function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect, reader: SqliteReader | null): Repositories {
   return {
     users: new KyselyUserRepository(db),
     apiKeys: new KyselyApiKeyRepository(db),
@@ -179,17 +183,18 @@ function repositoriesOver(db: Kysely<DB>, dialect: SqlDialect): Repositories {
     rateLimits: new KyselyRateLimitRepository(db),
     deletions: new KyselyDeletionLogRepository(db),
     admin: new KyselyAdminRepository(db),
-    listings: new KyselyListingRepository(db),
+    listings: new KyselyListingRepository(db, reader),
     curation: new KyselyCurationRepository(db),
   };
 }
 
-function createDatabase(db: Kysely<DB>, dialect: SqlDialect): Database {
+function createDatabase(db: Kysely<DB>, dialect: SqlDialect, reader: SqliteReader | null): Database {
   let closing: Promise<void> | undefined;
   return {
     dialect,
-    ...repositoriesOver(db, dialect),
-    transaction: (fn) => db.transaction().execute((trx) => fn(repositoriesOver(trx, dialect))),
+    ...repositoriesOver(db, dialect, reader),
+    // Inside a transaction every read goes through it, so it sees its own writes.
+    transaction: (fn) => db.transaction().execute((trx) => fn(repositoriesOver(trx, dialect, null))),
     close: () => (closing ??= db.destroy()),
   };
 }

@@ -1,3 +1,4 @@
+import type { SqliteReader } from './sqlite-reader.js';
 import { sql, type Kysely } from 'kysely';
 import type { AlbumWithCover, ListedImage, ListingPage, ListingRepository, ListingScope, PageQuery } from '../ports/gallery.js';
 import type { AlbumPrivacy } from '../ports/repositories.js';
@@ -55,8 +56,15 @@ export class KyselyListingRepository implements ListingRepository {
   /** Listing queries (album pages, a viewer's neighbours, explore…), compiled once per shape. */
   readonly #compiled: CompiledQueries<DB>;
 
-  constructor(private readonly db: Kysely<DB>) {
+  /** SQLite's reader thread, for searches (a scan of the whole table when few rows match). */
+  readonly #reader: SqliteReader | null;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    reader: SqliteReader | null = null,
+  ) {
     this.#compiled = new CompiledQueries(db);
+    this.#reader = reader;
   }
 
   async listImages(scope: ListingScope, page: PageQuery): Promise<ListingPage> {
@@ -94,7 +102,9 @@ export class KyselyListingRepository implements ListingRepository {
       values.after = page.after;
       shape += ':after';
     }
-    const rows = (await this.#compiled.rows(shape, values, (v) => this.listQuery(scope, walk, v))) as TileRow[];
+    const reader = scope.kind === 'search' ? this.#reader : null;
+    const elsewhere = reader === null ? undefined : (text: string, parameters: readonly unknown[]) => reader.all<TileRow>(text, parameters);
+    const rows = (await this.#compiled.rows(shape, values, (v) => this.listQuery(scope, walk, v), elsewhere)) as TileRow[];
     const more = rows.length > page.limit;
     const items = rows.slice(0, page.limit).map(toTile);
     if (backwards) items.reverse();
