@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import { sqliteWorkerSource } from './sqlite-worker-source.js';
 
 /** Past this much WAL a checkpoint is due (SQLite's own automatic checkpoint: 1000 pages of 4 KiB). */
 const WAL_THRESHOLD_BYTES = 4 * 1024 * 1024;
@@ -9,27 +10,17 @@ const CHECK_INTERVAL_MS = 1000;
 
 /**
  * The worker: its own connection to the file, a PASSIVE checkpoint (never blocks readers or the
- * writer) whenever asked. CommonJS text so it runs the same from `src` (tests) and `dist`.
+ * writer) whenever asked.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-parentPort.on('message', (message) => {
-  if (message === 'close') {
-    db.close();
-    parentPort.close();
-    return;
-  }
-  try {
+const WORKER_SOURCE = sqliteWorkerSource(
+  { readonly: false },
+  `  try {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ ok: true, row });
   } catch (error) {
     parentPort.postMessage({ ok: false, message: String(error && error.message || error) });
-  }
-});
-`;
+  }`,
+);
 
 export interface WalCheckpointer {
   /** Stops checking and lets the worker go (the connection's own close then checkpoints what is left). */

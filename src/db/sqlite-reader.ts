@@ -1,24 +1,14 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteWorkerSource } from './sqlite-worker-source.js';
 
 /**
  * The worker: a read-only connection of its own to the file, running the statements it is sent
- * (kept prepared by text) and posting their rows back. CommonJS text so it runs the same from
- * `src` (tests) and `dist`.
+ * (kept prepared by text) and posting their rows back.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-const statements = new Map();
-parentPort.on('message', (message) => {
-  if (message === 'close') {
-    db.close();
-    parentPort.close();
-    return;
-  }
-  try {
+const WORKER_SOURCE = sqliteWorkerSource(
+  { readonly: true, setup: 'const statements = new Map();' },
+  `  try {
     let statement = statements.get(message.sql);
     if (statement === undefined) {
       statement = db.prepare(message.sql);
@@ -27,9 +17,8 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ id: message.id, rows: statement.all(...message.parameters) });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String((error && error.message) || error) });
-  }
-});
-`;
+  }`,
+);
 
 /** Runs read-only statements on SQLite away from the event loop. */
 export interface SqliteReader {
