@@ -6,7 +6,8 @@ import { CompiledQueries } from './compiled-queries.js';
 
 const PRIVACIES: readonly AlbumPrivacy[] = ['public', 'private', 'private_but_link', 'password'];
 
-function toAlbum(row: Selectable<AlbumsTable>): Album {
+/** An `albums` row as the domain sees it (also used by the listings). */
+export function toAlbum(row: Selectable<AlbumsTable>): Album {
   return {
     id: row.id,
     userId: row.user_id,

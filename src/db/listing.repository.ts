@@ -1,12 +1,10 @@
-import type { SqliteReader } from './sqlite-reader.js';
 import { sql, type Kysely } from 'kysely';
 import type { AlbumWithCover, ListedImage, ListingPage, ListingRepository, ListingScope, PageQuery } from '../ports/gallery.js';
-import type { AlbumPrivacy } from '../ports/repositories.js';
 import type { DB } from './schema.js';
+import type { SqliteReader } from './sqlite-reader.js';
+import { toAlbum } from './album.repository.js';
 import { narrow } from './row-mapping.js';
 import { CompiledQueries } from './compiled-queries.js';
-
-const PRIVACIES: readonly AlbumPrivacy[] = ['public', 'private', 'private_but_link', 'password'];
 
 interface TileRow {
   id: number;
@@ -197,17 +195,7 @@ export class KyselyListingRepository implements ListingRepository {
         if (albumId !== undefined && albumId !== null) covers.set(albumId, { key: t.key, width: t.width, height: t.height });
       }
     }
-    return albums.map((row) => ({
-      id: row.id,
-      userId: row.user_id,
-      name: row.name,
-      description: row.description,
-      privacy: narrow(row.privacy, PRIVACIES, 'albums.privacy'),
-      passwordHash: row.password_hash,
-      imageCount: row.image_count,
-      createdAt: new Date(row.created_at),
-      cover: covers.get(row.id) ?? null,
-    }));
+    return albums.map((row) => ({ ...toAlbum(row), cover: covers.get(row.id) ?? null }));
   }
 
   /** The album's images just before and after `imageId`, in one query (two walks of the album index). */
