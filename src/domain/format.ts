@@ -97,6 +97,16 @@ function partsIn(date: Date, timeZone: string): DateParts {
   return p;
 }
 
+/** Whether `tz` is an IANA time zone this runtime knows (e.g. `Asia/Shanghai`). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in an IANA zone (an unknown zone throws RangeError). */
 export function formatDateTime(date: Date, timeZone: string): string {
   const p = partsIn(date, timeZone);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { SettingRepository } from '../ports/repositories.js';
+import { isTimeZone } from '../domain/format.js';
 
 /**
  * First path segments the site itself serves. A viewer route name equal to one of them would be
@@ -12,15 +13,6 @@ export const RESERVED_ROUTE_NAMES: ReadonlySet<string> = new Set([
   'login', 'signup', 'logout', 'account', 'json', 'api', 'api-v1', 'images', 'static', 'oembed', 'healthz', 'page',
   'category', 'following', 'assets',
 ]);
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const flag = z.boolean();
 const megabytes = z.number().min(0.001).max(100_000);
