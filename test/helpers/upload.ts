@@ -11,7 +11,8 @@ export interface ApiAnswer {
   json: Record<string, unknown> | null;
 }
 
-async function answer(res: Response): Promise<ApiAnswer> {
+/** A response read whole: status, headers, text, and the JSON when the text is JSON. */
+export async function toAnswer(res: Response): Promise<ApiAnswer> {
   const text = await res.text();
   let json: Record<string, unknown> | null = null;
   try {
@@ -37,7 +38,7 @@ export async function uploadMultipart(
     } else form.append(name, new Blob([new Uint8Array(value.bytes)], { type: value.type ?? 'application/octet-stream' }), value.filename);
   }
   const res = await fetch(`${server.url}${options.path ?? '/api/1/upload'}`, { method: 'POST', body: form, headers: options.headers, redirect: 'manual' });
-  return answer(res);
+  return toAnswer(res);
 }
 
 export async function uploadForm(server: TestServer, fields: Record<string, string>, options: { headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
@@ -47,7 +48,7 @@ export async function uploadForm(server: TestServer, fields: Record<string, stri
     headers: options.headers,
     redirect: 'manual',
   });
-  return answer(res);
+  return toAnswer(res);
 }
 
 export async function uploadJson(server: TestServer, body: unknown, options: { headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
@@ -57,12 +58,12 @@ export async function uploadJson(server: TestServer, body: unknown, options: { h
     headers: { 'content-type': 'application/json', ...options.headers },
     redirect: 'manual',
   });
-  return answer(res);
+  return toAnswer(res);
 }
 
 export async function request(server: TestServer, pathAndQuery: string, init: RequestInit = {}): Promise<ApiAnswer> {
   const res = await fetch(`${server.url}${pathAndQuery}`, { redirect: 'manual', ...init });
-  return answer(res);
+  return toAnswer(res);
 }
 
 async function walk(dir: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import type { ApiAnswer } from '../../helpers/upload.js';
+import { toAnswer, type ApiAnswer } from '../../helpers/upload.js';
 
 /**
  * HTTP as a hostile client writes it: multipart bodies with any bytes in the headers, requests sent
@@ -34,16 +34,7 @@ export function multipartBody(parts: readonly RawPart[]): { body: Buffer; conten
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-export async function toAnswer(res: Response): Promise<ApiAnswer> {
-  const text = await res.text();
-  let json: Record<string, unknown> | null = null;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
+export { toAnswer };
 
 /** POSTs a hand-built multipart body to /api/1/upload. */
 export async function postMultipart(baseUrl: string, parts: readonly RawPart[], headers: Record<string, string> = {}): Promise<ApiAnswer> {

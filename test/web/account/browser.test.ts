@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../fixtures/generate.js';
 import { startTestServer, type TestServer } from '../../helpers/app.js';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import { launchBrowser, screenshot, watchedPage } from '../../helpers/browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -20,17 +20,7 @@ describe('accounts in Chromium', () => {
   it('signs up, creates an API key in settings and uploads with it', async () => {
     const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    // Failed loads are reported by URL below; the console only says "404" without one.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
-    });
-    page.on('response', (response) => {
-      const url = new URL(response.url());
-      if (response.status() >= 400 && url.pathname !== '/favicon.ico') errors.push(`${response.status()} ${url.pathname}`);
-    });
+    const { page, errors } = await watchedPage(context);
 
     await page.goto(`${server.url}/signup?lang=en`);
     await screenshot(page, 'account-signup-en');

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../helpers/app.js';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import { launchBrowser, screenshot, watchedPage } from '../../helpers/browser.js';
 import { album, upload } from './gallery-fixtures.js';
 
 let server: TestServer;
@@ -29,21 +29,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** A page that records script errors and failed loads, which must stay empty. */
-async function watchedPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
-  });
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (response.status() >= 400 && url.pathname !== '/favicon.ico') errors.push(`${response.status()} ${url.pathname}`);
-  });
-  return { page, errors };
-}
 
 const viewer = (i: number) => `${server.url}${String(items[i]!.path_viewer)}`;
 

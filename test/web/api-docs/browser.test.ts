@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/http/web/web-context.js';
 import { fixturePath } from '../../fixtures/generate.js';
 import { startTestServer, type TestServer } from '../../helpers/app.js';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import { launchBrowser, screenshot, watchedPage } from '../../helpers/browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -33,17 +33,7 @@ async function aliceContext(width = 1100): Promise<{ context: BrowserContext; pa
   if (!alice) throw new Error('no alice');
   const session = await server.c.sessions.create(alice);
   await context.addCookies([{ name: SESSION_COOKIE, value: session.token, url: server.url }]);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  // Failed loads are reported with their URL below; the console only says "404" without one.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
-  });
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (response.status() >= 400 && url.pathname !== '/favicon.ico') errors.push(`${response.status()} ${url.pathname}`);
-  });
+  const { page, errors } = await watchedPage(context);
   return { context, page, errors };
 }
 

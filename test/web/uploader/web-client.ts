@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestServer } from '../../helpers/app.js';
+import { toAnswer } from '../../helpers/upload.js';
 
 export interface WebAnswer {
   readonly status: number;
@@ -31,14 +32,7 @@ export class WebClient {
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    const text = await res.text();
-    let json: Record<string, unknown> | null = null;
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      json = null;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return toAnswer(res);
   }
 
   /** Loads a page and keeps its CSRF token. */
