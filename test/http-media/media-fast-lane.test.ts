@@ -6,12 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaDelivery, mediaRoutes } from '../../src/http/routes/media.route.js';
 import { LocalDiskStore } from '../../src/storage/local-disk.store.js';
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+import { rawRequest, type RawResponse } from '../helpers/raw-request.js';
 
 let dataDir: string;
 let disk: LocalDiskStore;
@@ -28,16 +23,7 @@ function portOf(app: FastifyInstance): number {
 }
 
 function raw(app: FastifyInstance, rawPath: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: portOf(app), path: rawPath, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawRequest(`http://127.0.0.1:${portOf(app)}`, rawPath, method, headers);
 }
 
 /** Both servers answer alike: status, every header but the date, and the bytes. */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mediaRoutes } from '../../src/http/routes/media.route.js';
 import type { BlobStat, BlobStore } from '../../src/ports/blob-store.js';
 import { LocalDiskStore } from '../../src/storage/local-disk.store.js';
+import { rawRequest, type RawResponse } from '../helpers/raw-request.js';
 
 /** Records what the route asks of the store, to prove invalid paths never reach it. */
 class SpyStore implements BlobStore {
@@ -45,12 +46,6 @@ class SpyStore implements BlobStore {
   }
 }
 
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
 let dataDir: string;
 let disk: LocalDiskStore;
 let store: SpyStore;
@@ -60,16 +55,7 @@ let port: number;
 
 /** Plain node:http so paths reach the server exactly as written (fetch would normalise them). */
 function raw(rawPath: string, method = 'GET'): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: rawPath, method }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawRequest(`http://127.0.0.1:${port}`, rawPath, method);
 }
 
 async function put(key: string, data: Buffer | string): Promise<Buffer> {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import net from 'node:net';
 import { toAnswer, type ApiAnswer } from '../../helpers/upload.js';
 
@@ -48,20 +47,7 @@ export async function postMultipart(baseUrl: string, parts: readonly RawPart[], 
   return toAnswer(res);
 }
 
-/** A GET whose path reaches the server byte for byte (fetch would resolve `..` and `%2e%2e`). */
-export function rawGet(baseUrl: string, rawPath: string, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path: rawPath, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+export { rawRequest as rawGet } from '../../helpers/raw-request.js';
 
 /** A bare TCP connection to the server, with what it received and when it closed. */
 export class RawClient {
