@@ -103,6 +103,23 @@ describe('a full disk (database elsewhere)', () => {
   });
 });
 
+/**
+ * Small uploads until one is refused with 507 (at most 200): each answer is 200 or 507, and each
+ * leaves files and rows in step (a refused upload's files were stored before its row failed: they
+ * must be gone again). Returns the statuses in order.
+ */
+async function uploadUntilFull(server: Parameters<typeof observe>[0]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < 200 && !statuses.includes(507); i++) {
+    const before = await settledFootprint(observe(server));
+    const a = await uploadBytes(server, small, `db-${i}.jpg`);
+    statuses.push(a.status);
+    expect([200, 507], a.text.slice(0, 200)).toContain(a.status);
+    expect(await outcomeProblems(observe(server), a, before, true, { storageFull: true })).toEqual([]);
+  }
+  return statuses;
+}
+
 describe('the database on a full disk', () => {
   it('its own disk full while the files fit: 507, the stored files are taken back, and it recovers', { timeout: 120_000 }, async (ctx) => {
     if (!disk || !dbDisk) return ctx.skip();
@@ -110,15 +127,7 @@ describe('the database on a full disk', () => {
     try {
       await expectStored(server, small, 'fits.jpg');
       await dbDisk.fillLeaving(0);
-      const statuses: number[] = [];
-      for (let i = 0; i < 200 && !statuses.includes(507); i++) {
-        const before = await settledFootprint(observe(server));
-        const a = await uploadBytes(server, small, `db-${i}.jpg`);
-        statuses.push(a.status);
-        expect([200, 507], a.text.slice(0, 200)).toContain(a.status);
-        // A refused upload's files were stored before its row failed: they must be gone again.
-        expect(await outcomeProblems(observe(server), a, before, true, { storageFull: true })).toEqual([]);
-      }
+      const statuses = await uploadUntilFull(server);
       figures.databaseDiskFull = { uploadsBefore507: statuses.filter((s) => s === 200).length };
       expect(statuses).toContain(507);
       await dbDisk.drain();
@@ -135,14 +144,7 @@ describe('the database on a full disk', () => {
     try {
       await expectStored(server, small, 'fits.jpg');
       await disk.fillLeaving(256 * 1024);
-      const statuses: number[] = [];
-      for (let i = 0; i < 200 && !statuses.includes(507); i++) {
-        const before = await settledFootprint(observe(server));
-        const a = await uploadBytes(server, small, `db-${i}.jpg`);
-        statuses.push(a.status);
-        expect([200, 507], a.text.slice(0, 200)).toContain(a.status);
-        expect(await outcomeProblems(observe(server), a, before, true, { storageFull: true })).toEqual([]);
-      }
+      const statuses = await uploadUntilFull(server);
       figures.sharedDiskFull = { uploadsBefore507: statuses.filter((s) => s === 200).length };
       expect(statuses).toContain(507);
       await disk.drain();
