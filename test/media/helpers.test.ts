@@ -1,7 +1,6 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { readBmpHeader } from '../../src/media/bmp.js';
@@ -13,7 +12,7 @@ import { readPngInfo, rewritePng } from '../../src/media/png-chunks.js';
 import { runProcess } from '../../src/media/process-runner.js';
 import { Semaphore } from '../../src/media/semaphore.js';
 import { parseProbe } from '../../src/media/video.processor.js';
-import { fixturePath } from '../fixtures/generate.js';
+import { fixturePath, pngChunk } from '../fixtures/generate.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -142,22 +141,13 @@ describe('small parsers', () => {
 });
 
 describe('PNG chunk rewrite', () => {
-  function chunk(type: string, data: Buffer): Buffer {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  }
-
   it('drops metadata, private chunks and trailing bytes; keeps metadata when asked', async () => {
     const original = await readFile(fixturePath('animated.png'));
     const iend = original.length - 12;
     const dirty = Buffer.concat([
       original.subarray(0, 33),
-      chunk('tEXt', Buffer.from('Comment\0secret', 'latin1')),
-      chunk('prIv', Buffer.from('<html>')),
+      pngChunk('tEXt', Buffer.from('Comment\0secret', 'latin1')),
+      pngChunk('prIv', Buffer.from('<html>')),
       original.subarray(33, iend + 12),
       Buffer.from('<html><script>alert(1)</script></html>'),
     ]);
