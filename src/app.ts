@@ -33,8 +33,8 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     store: c.store,
     prefix: MEDIA_PREFIX,
     cacheBudgetBytes: config.delivery.cacheBytes,
-    // The fast lane answers from memory between checks of the local file: a bucket is always asked.
-    syncStat: config.delivery.syncStat && config.storage.kind === 'local',
+    // A bucket has no local paths: mediaDelivery then keeps to an asynchronous stat and no fast lane.
+    syncStat: config.delivery.syncStat,
     recheckMs: config.delivery.recheckMs,
     // The fast lane's answers never reach the metrics hook (registerOpsRoutes): counted here, under the route's name.
     onFastAnswer: (method, status) => c.metrics.memoryAnswer(method, status),
