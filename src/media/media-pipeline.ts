@@ -54,7 +54,7 @@ export class SharpFfmpegPipeline implements MediaPipeline {
   }
 
   private async processNow(options: ProcessOptions): Promise<ProcessedMedia> {
-    const detected = await detectMediaType(options.inputPath);
+    const detected = options.detected ?? (await detectMediaType(options.inputPath));
     if (!detected) throw new AppError('UNSUPPORTED_TYPE');
     const temps = new TempFiles(options.workDir);
     try {

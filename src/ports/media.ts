@@ -32,6 +32,8 @@ export interface ProcessOptions {
   readonly mediumSize: number;
   /** Client file name ended in .jpg: keep the `jpg` extension for JPEG (SPEC-API §2.1). */
   readonly preferJpgExtension: boolean;
+  /** The type `detect` already read from these bytes; read again when absent. */
+  readonly detected?: DetectedType;
 }
 
 export interface ProducedFile {

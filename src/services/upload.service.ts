@@ -158,6 +158,7 @@ export class UploadService {
       thumbSize: options.thumbSize,
       mediumSize: options.mediumSize,
       preferJpgExtension: /\.jpe?g$/i.test(originalFilename) && /\.jpg$/i.test(originalFilename),
+      detected,
     });
     const stored: string[] = [];
     try {
