@@ -26,6 +26,20 @@ function childrenJson(dialect: SqlDialect, what: 'files' | 'tags') {
     : sql<string>`(select coalesce(json_group_array(t.name order by it.position), '[]') from image_tags it join tags t on t.id = it.tag_id where it.image_id = images.id)`;
 }
 
+/** The two columns that carry an image's files and tags in its own row. */
+function childrenColumns(dialect: SqlDialect) {
+  return [childrenJson(dialect, 'files').as('files_json'), childrenJson(dialect, 'tags').as('tags_json')] as const;
+}
+
+/** A row selected with the children columns, as the domain's record. */
+function withChildren(row: Selectable<ImagesTable> & { files_json: string; tags_json: string }): ImageRecord {
+  const files = (JSON.parse(row.files_json) as FileTuple[]).map(([kind, key, name, extension, mime, size, width, height]) =>
+    toImageFile({ image_id: row.id, kind, key, name, extension, mime, size, width, height }),
+  );
+  files.sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind));
+  return toImageRecord(row, JSON.parse(row.tags_json) as string[], files);
+}
+
 /**
  * Multi-statement writes (insert, deleteRows) join the caller's transaction when the repository
  * was handed out by `Database.transaction`, and open their own otherwise, so they are atomic either way.
@@ -33,14 +47,15 @@ function childrenJson(dialect: SqlDialect, what: 'files' | 'tags') {
 export class KyselyImageRepository implements ImageRepository {
   /** The lookups of every viewer page and short URL: compiled once. */
   readonly #compiled: CompiledQueries<DB>;
-  readonly #dialect: SqlDialect;
+  /** The files and tags of each selected image, as JSON text (see withChildren). */
+  readonly #childrenColumns: ReturnType<typeof childrenColumns>;
 
   constructor(
     private readonly db: Kysely<DB>,
     dialect: SqlDialect = 'sqlite',
   ) {
     this.#compiled = new CompiledQueries(db);
-    this.#dialect = dialect;
+    this.#childrenColumns = childrenColumns(dialect);
   }
 
   insert(image: NewImage, deleteSecretHash: string): Promise<number> {
@@ -62,7 +77,6 @@ export class KyselyImageRepository implements ImageRepository {
     });
   }
 
-  /** The row, its files and its tags are read at once (one round trip on PostgreSQL, not two). */
   /**
    * One round trip for the row, its files and its tags (each a JSON array in a column): the lookup of
    * every viewer page and short URL, where three queries in parallel cost three wake-ups of the
@@ -73,22 +87,18 @@ export class KyselyImageRepository implements ImageRepository {
       this.db
         .selectFrom('images')
         .selectAll('images')
-        .select([childrenJson(this.#dialect, 'files').as('files_json'), childrenJson(this.#dialect, 'tags').as('tags_json')])
+        .select(this.#childrenColumns)
         .where('images.id', '=', v.id),
     );
-    if (!row) return null;
-    const files = (JSON.parse(row.files_json) as FileTuple[]).map(([kind, key, name, extension, mime, size, width, height]) =>
-      toImageFile({ image_id: row.id, kind, key, name, extension, mime, size, width, height }),
-    );
-    files.sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind));
-    return toImageRecord(row, JSON.parse(row.tags_json) as string[], files);
+    return row ? withChildren(row) : null;
   }
 
   /** Among several matches, prefers the copy that lives longest (no expiry, then the latest expiry). */
   async findReusable(userId: number | null, sha256: string): Promise<ImageRecord | null> {
     const row = await this.db
       .selectFrom('images')
-      .selectAll()
+      .selectAll('images')
+      .select(this.#childrenColumns)
       .where('user_id', userId === null ? 'is' : '=', userId)
       .where('sha256', '=', sha256)
       .where('status', '=', 'active')
@@ -97,7 +107,7 @@ export class KyselyImageRepository implements ImageRepository {
       .orderBy('id')
       .limit(1)
       .executeTakeFirst();
-    return row ? this.withChildren(row) : null;
+    return row ? withChildren(row) : null;
   }
 
   /** Counts rows still present, whatever their status: a deleted upload no longer counts towards a flood window. */
@@ -265,28 +275,6 @@ export class KyselyImageRepository implements ImageRepository {
     return Number(row.n);
   }
 
-  private async withChildren(row: Selectable<ImagesTable>): Promise<ImageRecord> {
-    const { tags, files } = await this.children(row.id);
-    return toImageRecord(row, tags, files);
-  }
-
-  private async children(id: number): Promise<{ tags: string[]; files: ReturnType<typeof toImageFile>[] }> {
-    const [files, tags] = await Promise.all([
-      this.#compiled.rows('files', { id }, (v) => this.db.selectFrom('image_files').selectAll().where('image_id', '=', v.id)),
-      this.#compiled.rows('tags', { id }, (v) =>
-        this.db
-          .selectFrom('image_tags')
-          .innerJoin('tags', 'tags.id', 'image_tags.tag_id')
-          .select('tags.name')
-          .where('image_tags.image_id', '=', v.id)
-          .orderBy('image_tags.position'),
-      ),
-    ]);
-    return {
-      tags: tags.map((tag) => tag.name),
-      files: files.map(toImageFile).sort((a, b) => FILE_KINDS.indexOf(a.kind) - FILE_KINDS.indexOf(b.kind)),
-    };
-  }
 }
 
 /**
