@@ -38,6 +38,9 @@ export async function removeQuietly(path: string): Promise<void> {
   }
 }
 
+/** Bytes gathered before one write to the temp file. */
+const WRITE_BATCH = 256 * 1024;
+
 function isDiskFull(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT';
@@ -65,6 +68,16 @@ export async function spoolToFile(source: Readable, opts: SpoolOptions): Promise
 
   const sha256 = createHash('sha256');
   let size = 0;
+  // Chunks arrive as the socket delivers them (often 16–64 KiB); each write is a round trip through
+  // the thread pool, so they are handed on WRITE_BATCH bytes at a time, which the file stream writes
+  // with one writev (no copy).
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const handOn = (stream: Transform): void => {
+    for (const bytes of pending) stream.push(bytes);
+    pending = [];
+    pendingBytes = 0;
+  };
   const meter = new Transform({
     transform(chunk: Buffer | string, _encoding, callback) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -76,7 +89,14 @@ export async function spoolToFile(source: Readable, opts: SpoolOptions): Promise
         return;
       }
       sha256.update(bytes);
-      callback(null, bytes);
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= WRITE_BATCH) handOn(this);
+      callback();
+    },
+    flush(callback) {
+      handOn(this);
+      callback();
     },
   });
   const sink = handle.createWriteStream();
