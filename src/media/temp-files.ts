@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { removeQuietly } from '../lib/spool.js';
 import path from 'node:path';
 
 /** Every temp file one job creates, so a failure (or the end of the job) can remove them all. */
@@ -22,7 +22,7 @@ export class TempFiles {
   async removeAllExcept(kept: Iterable<string>): Promise<void> {
     const keep = new Set(kept);
     const doomed = [...this.paths].filter((file) => !keep.has(file));
-    await Promise.all(doomed.map((file) => rm(file, { force: true }).catch(() => undefined)));
+    await Promise.all(doomed.map((file) => removeQuietly(file)));
     for (const file of doomed) this.paths.delete(file);
   }
 }

@@ -5,12 +5,23 @@ export interface BlobStat {
   readonly mtimeMs: number;
 }
 
+export interface BlobPut {
+  readonly key: string;
+  readonly tempPath: string;
+}
+
 /** Where stored files live. Keys are relative paths such as `2024/10/10/name.th.jpeg`; never user text. */
 export interface BlobStore {
   /** A folder on the store's filesystem for temp files (so that put() can rename atomically). */
   tempDir(): string;
   /** Moves a temp file into place under `key`, atomically; fails if the key exists. */
   putFile(key: string, tempPath: string): Promise<void>;
+  /**
+   * Moves several temp files into place, all or none: when a key is taken (an error with code
+   * EEXIST) or a write fails, the files already placed are taken back and every temp file is still
+   * where it was, so the caller can try other keys. On success the temp files are gone.
+   */
+  putFiles(items: readonly BlobPut[]): Promise<void>;
   /** True when `key` is free. */
   isFree(key: string): Promise<boolean>;
   stat(key: string): Promise<BlobStat | null>;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { AppError } from '../errors/app-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -13,6 +12,7 @@ import { cleanClientFileName } from '../domain/text.js';
 import { chainOf } from '../domain/chain.js';
 import { datePath } from '../domain/format.js';
 import { keyedHash, randomHex } from '../lib/secrets.js';
+import { removeQuietly } from '../lib/spool.js';
 import type { Principal } from './account.service.js';
 
 /** A received upload, already spooled to a temp file that the caller owns. */
@@ -160,11 +160,13 @@ export class UploadService {
       preferJpgExtension: /\.jpe?g$/i.test(originalFilename) && /\.jpg$/i.test(originalFilename),
       detected,
     });
+    // Keys in the store, and the temp files that became them.
     const stored: string[] = [];
+    const placed = new Set<string>();
     try {
       const date = params.useFileDate && processed.exifDate ? processed.exifDate : now;
       const folder = datePath(date, options.timeZone);
-      const files = await this.storeFiles(processed, folder, originalFilename, stored);
+      const files = await this.storeFiles(processed, folder, originalFilename, stored, placed);
       const title = params.title
         ? truncateTitle(params.title)
         : ((keepExif ? processed.exifTitle : null) ?? titleFromFileName(originalFilename));
@@ -222,7 +224,8 @@ export class UploadService {
       await Promise.all(stored.map((key) => this.deps.store.delete(key).catch(() => undefined)));
       throw error;
     } finally {
-      await Promise.all(producedFiles(processed).map((f) => rm(f.path, { force: true })));
+      // A stored file's temp name went with putFile; only what was not stored is left to remove.
+      await Promise.all(producedFiles(processed).filter((f) => !placed.has(f.path)).map((f) => removeQuietly(f.path)));
     }
   }
 
@@ -256,7 +259,7 @@ export class UploadService {
   }
 
   /** Picks free names in the date folder and moves every produced file into the store. */
-  private async storeFiles(processed: ProcessedMedia, folder: string, originalFilename: string, stored: string[]): Promise<ImageFile[]> {
+  private async storeFiles(processed: ProcessedMedia, folder: string, originalFilename: string, stored: string[], placed: Set<string>): Promise<ImageFile[]> {
     const { store, options } = this.deps;
     const base = cleanBaseName(originalFilename);
     const parts: Array<[ImageFileKind, ProducedFile, string]> = [['image', processed.main, '']];
@@ -278,15 +281,15 @@ export class UploadService {
       // another instance, say); taking it would fail the insert on the unique key.
       if ((await this.deps.db.images.fileKeysInUse(planned.map((p) => p.key))).length > 0) continue;
       try {
-        for (const p of planned) {
-          await store.putFile(p.key, p.file.path);
-          stored.push(p.key);
-        }
+        await store.putFiles(planned.map((p) => ({ key: p.key, tempPath: p.file.path })));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        // Lost a race for this name: undo and try a mixed name.
-        await Promise.all(stored.splice(0).map((key) => store.delete(key).catch(() => undefined)));
-        continue;
+        // Lost a race for this name: nothing was kept, every temp file is still there; try a mixed name.
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      for (const p of planned) {
+        stored.push(p.key);
+        placed.add(p.file.path);
       }
       return planned.map((p) => ({
         kind: p.kind,

@@ -3,7 +3,7 @@ import { access, link, lstat, mkdir, open, readdir, rename, rm, stat, unlink, ty
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '../errors/app-error.js';
-import type { BlobStat, BlobStore } from '../ports/blob-store.js';
+import type { BlobPut, BlobStat, BlobStore } from '../ports/blob-store.js';
 import { BlobKeyTakenError, assertValidBlobKey, isValidBlobKey } from './blob-key.js';
 
 export interface LocalDiskStoreOptions {
@@ -65,22 +65,36 @@ export class LocalDiskStore implements BlobStore {
   }
 
   async putFile(key: string, tempPath: string): Promise<void> {
-    const finalPath = this.localPath(key);
-    const dir = path.dirname(finalPath);
+    await this.putFiles([{ key, tempPath }]);
+  }
+
+  async putFiles(items: readonly BlobPut[]): Promise<void> {
+    const targets = items.map((item) => ({ ...item, finalPath: this.localPath(item.key) }));
+    const placed: Placed[] = [];
     try {
-      await syncFile(tempPath);
-      const created = await mkdir(dir, { recursive: true });
-      await placeWithoutClobbering(key, tempPath, finalPath);
-      // The new directory entries must reach the disk too, or a crash after we answer loses the file.
-      for (const d of directoriesToSync(dir, created)) await syncDirectory(d);
+      // The contents reach the disk before any name points at them.
+      await Promise.all(targets.map((target) => syncFile(target.tempPath)));
+      const toSync = new Set<string>();
+      for (const dir of new Set(targets.map((target) => path.dirname(target.finalPath)))) {
+        const created = await mkdir(dir, { recursive: true });
+        for (const d of directoriesToSync(dir, created)) toSync.add(d);
+      }
+      for (const target of targets) placed.push(await placeWithoutClobbering(target.key, target.tempPath, target.finalPath));
+      // The new directory entries must reach the disk too, or a crash after we answer loses the files;
+      // files put together usually share one folder, so it is synced once for all of them.
+      for (const dir of toSync) await syncDirectory(dir);
     } catch (error) {
+      await takeBack(placed);
       const code = errnoCode(error);
       if (code === 'ENOSPC' || code === 'EDQUOT') throw new AppError('STORAGE_FULL', { cause: error });
       if (code === 'EXDEV') {
-        throw new Error(`Temp file ${tempPath} is not on the store's filesystem; use tempDir()`, { cause: error });
+        throw new Error(`Temp files ${items.map((item) => item.tempPath).join(', ')} are not on the store's filesystem; use tempDir()`, { cause: error });
       }
       throw error;
     }
+    // Every file is stored under its key; a hard-linked temp name is not needed any more (a stray one
+    // is harmless, and cleanTempDir() removes it on restart).
+    await Promise.all(placed.filter((p) => p.linked).map((p) => unlink(p.tempPath).catch(() => undefined)));
   }
 
   async isFree(key: string): Promise<boolean> {
@@ -176,10 +190,18 @@ export async function cleanTempDir(tmpDir: string, olderThanMs = 0, nowMs: numbe
   return removed;
 }
 
-async function placeWithoutClobbering(key: string, tempPath: string, finalPath: string): Promise<void> {
+/** A temp file given a name in the store: by a hard link (the temp name is still there) or a rename. */
+interface Placed {
+  readonly tempPath: string;
+  readonly finalPath: string;
+  readonly linked: boolean;
+}
+
+async function placeWithoutClobbering(key: string, tempPath: string, finalPath: string): Promise<Placed> {
   try {
     // link() fails with EEXIST when the name is taken, which rename() would silently overwrite.
     await link(tempPath, finalPath);
+    return { tempPath, finalPath, linked: true };
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'EEXIST') throw new BlobKeyTakenError(key, { cause: error });
@@ -188,13 +210,15 @@ async function placeWithoutClobbering(key: string, tempPath: string, finalPath: 
     // keys carry random names, so two writers racing for one key is already a bug elsewhere.
     if (await exists(finalPath)) throw new BlobKeyTakenError(key);
     await rename(tempPath, finalPath);
-    return;
+    return { tempPath, finalPath, linked: false };
   }
-  try {
-    await unlink(tempPath);
-  } catch {
-    // The file is stored; a stray temp link is harmless and cleanTempDir() removes it on restart.
-  }
+}
+
+/** Undoes placements after a later one failed, so every temp file is where the caller left it. */
+async function takeBack(placed: readonly Placed[]): Promise<void> {
+  await Promise.all(
+    placed.map((p) => (p.linked ? unlink(p.finalPath) : rename(p.finalPath, p.tempPath)).catch(() => undefined)),
+  );
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { mimeForExtension } from '../media/mime.js';
-import type { BlobStat, BlobStore } from '../ports/blob-store.js';
+import type { BlobPut, BlobStat, BlobStore } from '../ports/blob-store.js';
 import { BlobKeyTakenError, assertValidBlobKey, isValidBlobKey } from './blob-key.js';
 
 export interface S3StoreSettings {
@@ -149,6 +149,26 @@ export class S3Store implements BlobStore {
   }
 
   async putFile(key: string, tempPath: string): Promise<void> {
+    await this.putFiles([{ key, tempPath }]);
+  }
+
+  async putFiles(items: readonly BlobPut[]): Promise<void> {
+    const pushed: string[] = [];
+    try {
+      for (const item of items) {
+        await this.#putOne(item.key, item.tempPath);
+        pushed.push(item.key);
+      }
+    } catch (error) {
+      // All or none: what was sent before the failure is deleted again; the temp files are all kept.
+      await Promise.all(pushed.map((key) => this.delete(key).catch(() => undefined)));
+      throw error;
+    }
+    // Stored; a stray temp file is removed by cleanTempDir() on the next start.
+    await Promise.all(items.map((item) => unlink(item.tempPath).catch(() => undefined)));
+  }
+
+  async #putOne(key: string, tempPath: string): Promise<void> {
     const objectKey = this.objectKey(key);
     const { size } = await fsStat(tempPath);
     if (!(await this.isFree(key))) throw new BlobKeyTakenError(key);
@@ -159,11 +179,6 @@ export class S3Store implements BlobStore {
       if (!this.#conditionalWrites || !isConditionUnsupported(error)) throw error;
       this.#conditionalWrites = false;
       await this.#push(objectKey, tempPath, size, false);
-    }
-    try {
-      await unlink(tempPath);
-    } catch {
-      // Stored; a stray temp file is removed by cleanTempDir() on the next start.
     }
   }
 

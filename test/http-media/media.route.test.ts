@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mediaRoutes } from '../../src/http/routes/media.route.js';
-import type { BlobStat, BlobStore } from '../../src/ports/blob-store.js';
+import type { BlobPut, BlobStat, BlobStore } from '../../src/ports/blob-store.js';
 import { LocalDiskStore } from '../../src/storage/local-disk.store.js';
 import { rawRequest, type RawResponse } from '../helpers/raw-request.js';
 
@@ -21,6 +21,9 @@ class SpyStore implements BlobStore {
   }
   putFile(key: string, tempPath: string): Promise<void> {
     return this.inner.putFile(key, tempPath);
+  }
+  putFiles(items: readonly BlobPut[]): Promise<void> {
+    return this.inner.putFiles(items);
   }
   isFree(key: string): Promise<boolean> {
     return this.inner.isFree(key);

@@ -97,6 +97,26 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
       expect(await fileExists(intruder)).toBe(true);
     });
 
+    it('puts several files together, all or none', async () => {
+      const taken = Buffer.from('already here');
+      await store.putFile('2024/10/15/b.th.jpeg', await spool(store, taken));
+      const parts = [randomBytes(3000), randomBytes(2000), randomBytes(1000)];
+      const temps = await Promise.all(parts.map((data) => spool(store, data)));
+      const keys = ['2024/10/15/b.jpeg', '2024/10/15/b.md.jpeg', '2024/10/15/b.th.jpeg'];
+      await expect(store.putFiles(keys.map((key, i) => ({ key, tempPath: temps[i] as string })))).rejects.toMatchObject({ code: 'EEXIST' });
+      // The two placed before the taken key were taken back; every temp file is still the caller's.
+      expect(await store.isFree('2024/10/15/b.jpeg')).toBe(true);
+      expect(await store.isFree('2024/10/15/b.md.jpeg')).toBe(true);
+      expect(await readAll(store.createReadStream('2024/10/15/b.th.jpeg'))).toEqual(taken);
+      for (const temp of temps) expect(await fileExists(temp)).toBe(true);
+
+      // The same temp files go in under other keys, and are consumed.
+      const others = ['2024/10/15/c.jpeg', '2024/10/15/c.md.jpeg', '2024/10/16/c.th.jpeg'];
+      await store.putFiles(others.map((key, i) => ({ key, tempPath: temps[i] as string })));
+      for (const [i, key] of others.entries()) expect(await readAll(store.createReadStream(key))).toEqual(parts[i]);
+      for (const temp of temps) expect(await fileExists(temp)).toBe(false);
+    });
+
     it('reports size and mtime, and null for a missing key', async () => {
       const before = Date.now();
       await store.putFile('2024/10/11/s.gif', await spool(store, Buffer.alloc(1234, 7)));
