@@ -243,20 +243,18 @@ export async function processImage(job: ImageJob): Promise<ProcessedMedia> {
   // Built now, like the other pipelines, so bad parameters throw before anything is written.
   const writeDerivatives = plan.decodeWidth * plan.decodeHeight <= SHARED_DECODE_MAX_PIXELS ? deriveFromOneDecode(derive) : deriveFromFile(derive);
 
-  const [mainFile, [thumb, medium], exif] = await allSettledOrThrow<[ProducedFile, [ProducedFile, ProducedFile | null], ExifSummary]>([
-    writeMain(),
+  // The stored file is hashed as soon as it is written, while the derivatives are still being made.
+  const [main, [thumb, medium], exif, sourceMd5] = await allSettledOrThrow<[ProducedFile & { md5: string }, [ProducedFile, ProducedFile | null], ExifSummary, string | null]>([
+    writeMain().then(async (file) => ({ ...file, md5: await md5File(file.path) })),
     writeDerivatives(),
     exifPromise,
-  ]);
-  const [md5, sourceMd5] = await Promise.all([
-    md5File(mainFile.path),
     resize ? md5File(options.inputPath) : Promise.resolve(null),
   ]);
 
   return {
     kind: 'image',
     sourceFormat: job.format,
-    main: { ...mainFile, md5 },
+    main,
     thumb,
     medium,
     frame: null,
