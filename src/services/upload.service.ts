@@ -275,10 +275,9 @@ export class UploadService {
             ? mixedName(base, random)
             : base;
       const planned = parts.map(([kind, file, suffix]) => ({ kind, file, name: `${name}${suffix}`, key: `${folder}/${name}${suffix}.${file.extension}` }));
-      const free = await Promise.all(planned.map((p) => store.isFree(p.key)));
-      if (free.some((f) => !f)) continue;
       // A name whose files are gone can still be held by the rows of an upload being deleted (on
-      // another instance, say); taking it would fail the insert on the unique key.
+      // another instance, say); taking it would fail the insert on the unique key. A name whose files
+      // exist is refused by putFiles itself (EEXIST), so the store is not asked beforehand.
       if ((await this.deps.db.images.fileKeysInUse(planned.map((p) => p.key))).length > 0) continue;
       try {
         await store.putFiles(planned.map((p) => ({ key: p.key, tempPath: p.file.path })));

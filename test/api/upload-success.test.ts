@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../fixtures/generate.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
-import { imageOf, request, uploadMultipart } from '../helpers/upload.js';
+import { footprint, imageOf, request, uploadMultipart } from '../helpers/upload.js';
 import { seedExample } from './seed-example.js';
 
 let server: TestServer;
@@ -233,5 +233,31 @@ describe('upload of an image, answered like the seed', () => {
     expect(body.includes(Buffer.from('<html'))).toBe(false);
     const original = await readFile(fixturePath('polyglot.jpg'));
     expect(original.includes(Buffer.from('<html'))).toBe(true);
+  });
+});
+
+describe('a file name already taken that day', () => {
+  it('stores the second upload under another name and leaves the first one as it was', async () => {
+    const photo = fixturePath('photo.jpg');
+    const source = { file: photo, filename: 'same-name-twice.jpg', type: 'image/jpeg' };
+    const first = imageOf(await uploadMultipart(server, { source }, { headers: { 'x-api-key': server.aliceKey } }));
+    const firstBytes = await fetchBytes(String(first.url));
+    const before = await footprint(server);
+    const second = imageOf(await uploadMultipart(server, { source }, { headers: { 'x-api-key': server.aliceKey } }));
+
+    expect(first.name).toBe('same-name-twice');
+    expect(second.name).not.toBe(first.name);
+    expect(String(second.name)).toMatch(/^same-name-twice/);
+    for (const image of [first, second]) {
+      for (const sub of ['image', 'thumb', 'medium'] as const) {
+        const { res } = await fetchBytes(String((image[sub] as { url: string }).url));
+        expect(res.status, `${String(image.name)} ${sub}`).toBe(200);
+      }
+    }
+    const again = await fetchBytes(String(first.url));
+    expect(again.bytes.equals(firstBytes.bytes)).toBe(true);
+    // Three more files, one more row, no temp file left behind.
+    const after = await footprint(server);
+    expect(after).toEqual({ files: before.files + 3, temps: 0, rows: before.rows + 1 });
   });
 });
