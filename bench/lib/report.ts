@@ -17,10 +17,10 @@ function rows(r: BenchResults): Row[] {
     const target = row.file === 'photo-2mp.jpg' && row.concurrency === 4;
     out.push([
       'ingest',
-      `${row.file}, c=${row.concurrency}`,
+      `${row.file}, c=${row.concurrency}, ${row.rounds} ${row.rounds === 1 ? 'round' : 'rounds'}`,
       `${f1(row.pinhole.rps)}/s, p50 ${ms(row.pinhole.p50)} ms, p99 ${ms(row.pinhole.p99)} ms, CPU ${f0(row.pinhole.cpuPerJob)} ms/upload${row.pinhole.failures ? `, ${row.pinhole.failures} failed` : ''}`,
       `${f1(row.reference.rps)}/s, p50 ${ms(row.reference.p50)} ms, p99 ${ms(row.reference.p99)} ms, CPU ${f0(row.reference.cpuPerJob)} ms/job`,
-      f2(row.ratio),
+      `${f2(row.ratio)}${row.roundRatios.length > 1 ? ` (rounds ${f2(Math.min(...row.roundRatios))}–${f2(Math.max(...row.roundRatios))})` : ''}`,
       target ? '≥ 0.75' : '',
       target ? yes(row.ratio >= 0.75) : '',
     ]);
