@@ -69,12 +69,13 @@ export async function spoolToFile(source: Readable, opts: SpoolOptions): Promise
   const sha256 = createHash('sha256');
   let size = 0;
   // Chunks arrive as the socket delivers them (often 16–64 KiB); each write is a round trip through
-  // the thread pool, so they are handed on WRITE_BATCH bytes at a time, which the file stream writes
-  // with one writev (no copy).
+  // the thread pool, so they are gathered and written WRITE_BATCH bytes at a time, as one buffer (the
+  // file stream takes one chunk at a time, so separate chunks would still be separate writes).
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const handOn = (stream: Transform): void => {
-    for (const bytes of pending) stream.push(bytes);
+    if (pendingBytes === 0) return;
+    stream.push(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
     pending = [];
     pendingBytes = 0;
   };
