@@ -160,13 +160,11 @@ export class UploadService {
       preferJpgExtension: /\.jpe?g$/i.test(originalFilename) && /\.jpg$/i.test(originalFilename),
       detected,
     });
-    // Keys in the store, and the temp files that became them.
     const stored: string[] = [];
-    const placed = new Set<string>();
     try {
       const date = params.useFileDate && processed.exifDate ? processed.exifDate : now;
       const folder = datePath(date, options.timeZone);
-      const files = await this.storeFiles(processed, folder, originalFilename, stored, placed);
+      const files = await this.storeFiles(processed, folder, originalFilename, stored);
       const title = params.title
         ? truncateTitle(params.title)
         : ((keepExif ? processed.exifTitle : null) ?? titleFromFileName(originalFilename));
@@ -224,8 +222,8 @@ export class UploadService {
       await Promise.all(stored.map((key) => this.deps.store.delete(key).catch(() => undefined)));
       throw error;
     } finally {
-      // A stored file's temp name went with putFile; only what was not stored is left to remove.
-      await Promise.all(producedFiles(processed).filter((f) => !placed.has(f.path)).map((f) => removeQuietly(f.path)));
+      // The files are stored all or none, and stored ones took their temp files with them.
+      if (stored.length === 0) await Promise.all(producedFiles(processed).map((f) => removeQuietly(f.path)));
     }
   }
 
@@ -259,7 +257,7 @@ export class UploadService {
   }
 
   /** Picks free names in the date folder and moves every produced file into the store. */
-  private async storeFiles(processed: ProcessedMedia, folder: string, originalFilename: string, stored: string[], placed: Set<string>): Promise<ImageFile[]> {
+  private async storeFiles(processed: ProcessedMedia, folder: string, originalFilename: string, stored: string[]): Promise<ImageFile[]> {
     const { store, options } = this.deps;
     const base = cleanBaseName(originalFilename);
     const parts: Array<[ImageFileKind, ProducedFile, string]> = [['image', processed.main, '']];
@@ -286,10 +284,7 @@ export class UploadService {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw error;
       }
-      for (const p of planned) {
-        stored.push(p.key);
-        placed.add(p.file.path);
-      }
+      stored.push(...planned.map((p) => p.key));
       return planned.map((p) => ({
         kind: p.kind,
         key: p.key,
