@@ -143,6 +143,8 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     get defaultLanguage() { return c.site.values.defaultLanguage; },
   });
   await app.register(media.plugin);
+  // Another worker of this site deleted a file: this one stops serving it from memory too.
+  c.peers.onDeletedElsewhere((key) => media.forget(key));
   // While closing, Fastify answers 503 to requests on open connections; the fast lane steps aside for it.
   app.addHook('preClose', async () => {
     media.stop();
@@ -155,7 +157,7 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
   registerUploader(app, c, kit);
   registerApiDocumentation(app, c, kit);
   app.get('/healthz', async () => ({ status: 'ok' }));
-  registerOpsRoutes(app, { db: c.db, store: c.store, metrics: c.metrics, metricsToken: config.metricsToken, extraChecks: c.readiness });
+  registerOpsRoutes(app, { db: c.db, store: c.store, metrics: c.metrics, peers: c.peers, metricsToken: config.metricsToken, extraChecks: c.readiness });
 
   return app;
 }

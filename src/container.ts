@@ -29,6 +29,7 @@ import { AdminService } from './services/admin.service.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { deleteJobHandler } from './jobs/delete-image.job.js';
 import type { UrlFetcher } from './ports/url-fetcher.js';
+import { sitePeers, type SitePeers } from './cluster/peers.js';
 
 export interface Container {
   readonly config: Config;
@@ -56,6 +57,8 @@ export interface Container {
   readonly readiness: Readonly<Record<string, () => Promise<unknown>>>;
   /** Viewer page views, written behind the page (flushed by close()). */
   readonly views: ViewRecorder;
+  /** The site's other server processes (PINHOLE_WORKERS > 1), or none. */
+  readonly peers: SitePeers;
   close(): Promise<void>;
 }
 
@@ -92,8 +95,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     const urls = new UrlBuilder({ baseUrl: config.baseUrl, routes: site.routes, seoUrls: config.seoUrls, ids, mediaBaseUrl: config.mediaBaseUrl });
     const ff = resolveFfmpegPaths({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
     const metrics = new PinholeMetrics({ instanceId: config.instanceId, queueDepth: () => db.jobs.countPending() });
+    const peers = sitePeers(() => metrics.series());
+    // A file this process deletes is dropped from the other workers' memory at once, not after their next check.
+    store.onDelete?.((key) => peers.announceDeleted(key));
     const media = measuredPipeline(
-      new SharpFfmpegPipeline({ ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, concurrency: config.mediaConcurrency }),
+      new SharpFfmpegPipeline({ ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, concurrency: config.mediaConcurrency, cores: config.mediaCores }),
       metrics,
     );
     const accounts = new AccountService({ repos: db, clock, ids, pepper, get guestKey() { return site.values.guestKey; } });
@@ -143,7 +149,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       leaseMs: deletionLeaseMs,
     });
     return {
-      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics, readiness, views,
+      config, logger, clock, db, store, ids, urls, accounts, uploads, deletion, maintenance, presenter, sessions, webAuth, fetcher, jobs, site, admin, metrics, readiness, views, peers,
       async close() {
         await jobs.stop();
         await views.flush();

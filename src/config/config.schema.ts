@@ -61,6 +61,7 @@ export const envSchema = z.object({
   PINHOLE_MEDIUM_SIZE: int(16, 4000).default(500),
   PINHOLE_LOADER_MAX_MB: num(0, 100_000).default(5),
   PINHOLE_MEDIA_CONCURRENCY: int(0, 256).default(0),
+  PINHOLE_WORKERS: z.union([z.literal('auto'), int(1, 64)]).default(1),
   PINHOLE_MEDIA_CACHE_MB: num(0, 100_000).default(32),
   PINHOLE_MEDIA_SYNC_STAT: bool.default(true),
   PINHOLE_MEDIA_RECHECK_MS: int(0, 60_000).default(1000),

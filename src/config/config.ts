@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 
@@ -54,7 +55,12 @@ export interface Config {
   readonly thumbSize: number;
   readonly mediumSize: number;
   readonly loaderMaxBytes: number;
+  /** Uploads this process works on at once (the site's share divided between its workers). */
   readonly mediaConcurrency: number;
+  /** Cores this process's libvips threads are shared out from (all of them, or a worker's share). */
+  readonly mediaCores: number;
+  /** Server processes sharing the port (1: this process serves alone; more: a primary and its workers). */
+  readonly workers: number;
   /** Serving stored files: memory for small files (thumbnails, mediums), and how their freshness is checked. */
   readonly delivery: { readonly cacheBytes: number; readonly syncStat: boolean; readonly recheckMs: number };
   readonly adminPassword: string | undefined;
@@ -145,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: 'postgres', url: dbUrl, preparedStatements: e.PINHOLE_DATABASE_PREPARED, ...(e.PINHOLE_DATABASE_SCHEMA ? { schema: e.PINHOLE_DATABASE_SCHEMA } : {}) };
   const baseUrl = (e.PINHOLE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const mb = (n: number) => Math.round(n * 1_000_000);
+  const workers = e.PINHOLE_WORKERS === 'auto' ? availableParallelism() : e.PINHOLE_WORKERS;
 
   return deepFreeze<Config>({
     port: e.PORT,
@@ -193,7 +200,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     thumbSize: e.PINHOLE_THUMB_SIZE,
     mediumSize: e.PINHOLE_MEDIUM_SIZE,
     loaderMaxBytes: mb(e.PINHOLE_LOADER_MAX_MB),
-    mediaConcurrency: e.PINHOLE_MEDIA_CONCURRENCY === 0 ? availableParallelism() : e.PINHOLE_MEDIA_CONCURRENCY,
+    ...mediaShare(e.PINHOLE_MEDIA_CONCURRENCY, workers),
+    workers,
     delivery: { cacheBytes: mb(e.PINHOLE_MEDIA_CACHE_MB), syncStat: e.PINHOLE_MEDIA_SYNC_STAT, recheckMs: e.PINHOLE_MEDIA_RECHECK_MS },
     adminPassword: e.PINHOLE_ADMIN_PASSWORD,
     keepAliveTimeoutMs: e.PINHOLE_KEEPALIVE_TIMEOUT_MS,
@@ -218,7 +226,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaBaseUrl: e.PINHOLE_MEDIA_BASE_URL === undefined ? null : e.PINHOLE_MEDIA_BASE_URL.replace(/\/+$/, ''),
     metricsToken: e.PINHOLE_METRICS_TOKEN ?? null,
     redisUrl: e.PINHOLE_REDIS_URL ?? null,
-    instanceId: e.PINHOLE_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}`,
+    instanceId: instanceIdOf(e.PINHOLE_INSTANCE_ID),
   });
 }
 
+/**
+ * The media work of the whole site (PINHOLE_MEDIA_CONCURRENCY, 0 = one job per core) shared out
+ * between its server processes, and the cores each one's libvips threads are cut from, so that two
+ * workers on two cores run two jobs of one thread each, as one process would, not four threads.
+ */
+function mediaShare(concurrency: number, workers: number): { mediaConcurrency: number; mediaCores: number } {
+  const cores = availableParallelism();
+  const jobs = concurrency === 0 ? cores : concurrency;
+  return { mediaConcurrency: Math.max(1, Math.ceil(jobs / workers)), mediaCores: Math.max(1, Math.floor(cores / workers)) };
+}
+
+/** This process's name; a worker of a named site gets the name with its worker number. */
+function instanceIdOf(configured: string | undefined): string {
+  const worker = cluster.isWorker && cluster.worker !== undefined ? cluster.worker.id : null;
+  if (configured !== undefined) return worker === null ? configured : `${configured.slice(0, 56)}-w${worker}`;
+  return `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}`;
+}

@@ -23,6 +23,8 @@ export interface SharpFfmpegPipelineOptions {
   readonly ffprobePath: string;
   /** Uploads processed at once; the rest wait their turn. */
   readonly concurrency: number;
+  /** Cores libvips threads are shared out from (default: all of this machine's). */
+  readonly cores?: number;
   /** Upper bound for each ffmpeg/ffprobe run and each sharp pipeline (default 60 s). */
   readonly timeoutMs?: number;
 }
@@ -42,7 +44,7 @@ export class SharpFfmpegPipeline implements MediaPipeline {
     this.semaphore = new Semaphore(Math.max(1, Math.floor(settings.concurrency)));
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // No libvips operation cache (each upload is a different file), threads shared out between jobs.
-    configureSharp(Math.max(1, Math.floor(settings.concurrency)));
+    configureSharp(Math.max(1, Math.floor(settings.concurrency)), settings.cores);
   }
 
   detect(file: string): Promise<DetectedType | null> {

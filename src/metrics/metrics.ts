@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import type { MetricsText } from '../cluster/peers.js';
 
 /**
  * Process-wide metrics (CPU, memory, event-loop lag) in one registry per process: prom-client's
@@ -121,8 +122,23 @@ export class PinholeMetrics {
     this.#processing.observe({ type }, seconds);
   }
 
-  async render(): Promise<{ contentType: string; body: string }> {
+  async render(): Promise<MetricsText> {
     const body = (await this.#process.metrics()) + (await this.registry.metrics());
     return { contentType: this.registry.contentType, body };
   }
+
+  /** This process's series in prom-client's JSON form (what a cluster's primary merges). */
+  async series(): Promise<Array<Record<string, unknown>>> {
+    const all = [...(await this.#process.getMetricsAsJSON()), ...(await this.registry.getMetricsAsJSON())];
+    return all as unknown as Array<Record<string, unknown>>;
+  }
+}
+
+/**
+ * The series of several processes in one exposition: each metric's help and type once, with every
+ * process's samples under it (their `instance` labels keep them apart).
+ */
+export async function mergeSeries(parts: ReadonlyArray<ReadonlyArray<Record<string, unknown>>>): Promise<MetricsText> {
+  const merged = AggregatorRegistry.aggregate(parts as unknown as Array<Array<MetricObjectWithValues<MetricValue<string>>>>);
+  return { contentType: merged.contentType, body: await merged.metrics() };
 }

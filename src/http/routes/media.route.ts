@@ -51,6 +51,8 @@ export interface MediaDelivery {
   tryServe(req: IncomingMessage, res: ServerResponse): boolean;
   /** Stops the fast lane (the server is closing: Fastify then answers 503 to the stragglers). */
   stop(): void;
+  /** Drops what is kept in memory of `key` (another process deleted the file). */
+  forget(key: string): void;
 }
 
 const DEFAULT_CACHE_BUDGET = 32 * 1024 * 1024;
@@ -91,11 +93,12 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   const local = store.localPath(PROBE_KEY) !== null;
   const fast = options.syncStat === true && local ? fastLane({ store, prefix, cache, heads, recheckMs, onAnswer: options.onFastAnswer }) : null;
   let stopped = false;
-  // What this process deletes is never answered from memory again, not even within `recheckMs`.
-  store.onDelete?.((key) => {
+  const forget = (key: string) => {
     heads.forget(key);
     cache.forget(key);
-  });
+  };
+  // What this process deletes is never answered from memory again, not even within `recheckMs`.
+  store.onDelete?.(forget);
 
   return {
     plugin: async function mediaPlugin(app) {
@@ -111,6 +114,7 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
     stop() {
       stopped = true;
     },
+    forget,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../lib/secrets.js';
 import type { PinholeMetrics } from '../../metrics/metrics.js';
+import { alonePeers, type SitePeers } from '../../cluster/peers.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import type { Database } from '../../ports/repositories.js';
 
@@ -8,6 +9,8 @@ export interface OpsRoutesDeps {
   readonly db: Database;
   readonly store: BlobStore;
   readonly metrics: PinholeMetrics;
+  /** With workers, /metrics answers for all of them (default: this process alone). */
+  readonly peers?: SitePeers;
   /** Bearer token /metrics requires; null: loopback clients only. */
   readonly metricsToken: string | null;
   /** Further services /readyz checks by name (Redis when configured). */
@@ -89,7 +92,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): vo
       if (deps.metricsToken !== null) void reply.header('www-authenticate', 'Bearer realm="metrics"');
       return reply.code(deps.metricsToken === null ? 403 : 401).header('cache-control', NO_STORE).type('text/plain; charset=utf-8').send('Forbidden\n');
     }
-    const { contentType, body } = await deps.metrics.render();
+    const { contentType, body } = await (deps.peers ?? alonePeers).siteMetrics(() => deps.metrics.render());
     return reply.header('cache-control', NO_STORE).type(contentType).send(body);
   });
 }
