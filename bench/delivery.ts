@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { BenchMedia } from './lib/fixtures.js';
 import { median, type LoadResult } from './lib/load.js';
 import { startNginx, type RunningNginx } from './lib/nginx.js';
-import { multipartBody, type RunningPinhole } from './lib/server.js';
+import { multipartBody, startPinhole, type RunningPinhole } from './lib/server.js';
 import { wrk } from './lib/wrk.js';
 
 export interface DeliveryRow {
   readonly what: 'thumbnail' | 'original';
   readonly bytes: number;
+  /** Server processes answering (1: the default; more: PINHOLE_WORKERS). */
+  readonly workers: number;
   readonly pinhole: { readonly rps: number; readonly p99: number; readonly mbps: number; readonly cpuUsPerRequest: number };
   readonly nginx: { readonly rps: number; readonly p99: number; readonly mbps: number; readonly cpuUsPerRequest: number };
   /** Requests per second for the thumbnail, throughput for the original, Pinhole / nginx. */
@@ -91,33 +93,29 @@ function summarise(samples: readonly Measured[]) {
 export async function benchDelivery(
   server: RunningPinhole,
   media: { photo: BenchMedia; tiny: BenchMedia },
-  options: { nginxBinary: string; wrkBinary: string; seconds: number; rounds: number; warmup: boolean; connections: number; workDir: string; log: (line: string) => void },
+  options: { nginxBinary: string; wrkBinary: string; seconds: number; rounds: number; warmup: boolean; connections: number; workers: number; workDir: string; log: (line: string) => void },
 ): Promise<DeliveryResult> {
   const stored = await uploadOne(server, media.photo);
   const nginx = await startNginx({ binary: options.nginxBinary, dataDir: server.dataDir, pinhole: `127.0.0.1:${server.port}`, workDir: options.workDir });
   try {
     const configChecks = await verifyConfig(server, nginx, stored, media.tiny);
     options.log(`nginx ${nginx.version}: example configuration verified (${configChecks.length} checks)`);
-    const rows: DeliveryRow[] = [];
-    for (const [what, file, bytes] of [
-      ['thumbnail', stored.thumbPath, stored.thumbBytes],
-      ['original', stored.originalPath, stored.originalBytes],
-    ] as const) {
+    const compare = async (target: RunningPinhole, workers: number, what: DeliveryRow['what'], file: string, bytes: number): Promise<DeliveryRow> => {
       const ours: Measured[] = [];
       const theirs: Measured[] = [];
       const run = async (base: string, seconds: number): Promise<Measured> => {
-        const cpu = base === server.url ? () => server.cpuMs() : () => nginx.cpuMs();
+        const cpu = base === target.url ? () => target.cpuMs() : () => nginx.cpuMs();
         const before = cpu();
         const result = await wrk({ binary: options.wrkBinary, url: `${base}${file}`, connections: options.connections, seconds, workDir: options.workDir });
         return { ...result, cpuUsPerRequest: ((cpu() - before) * 1000) / Math.max(1, result.requests) };
       };
       // Warm both: Pinhole's caches and JIT, nginx's open-file cache.
       if (options.warmup) {
-        await run(server.url, 1);
+        await run(target.url, 1);
         await run(nginx.url, 1);
       }
       for (let round = 0; round < options.rounds; round++) {
-        ours.push(await run(server.url, options.seconds));
+        ours.push(await run(target.url, options.seconds));
         theirs.push(await run(nginx.url, options.seconds));
       }
       const failures = [...ours, ...theirs].reduce((n, r) => n + r.failures, 0);
@@ -126,10 +124,27 @@ export async function benchDelivery(
       const reference = summarise(theirs);
       const ratio = what === 'thumbnail' ? pinhole.rps / reference.rps : pinhole.mbps / reference.mbps;
       options.log(
-        `delivery ${what} (${bytes} B): Pinhole ${pinhole.rps.toFixed(0)}/s p99 ${pinhole.p99.toFixed(1)} ms ${pinhole.mbps.toFixed(0)} MB/s cpu ${pinhole.cpuUsPerRequest.toFixed(0)} µs/req` +
+        `delivery ${what} (${bytes} B)${workers > 1 ? `, ${workers} workers` : ''}: Pinhole ${pinhole.rps.toFixed(0)}/s p99 ${pinhole.p99.toFixed(1)} ms ${pinhole.mbps.toFixed(0)} MB/s cpu ${pinhole.cpuUsPerRequest.toFixed(0)} µs/req` +
           ` | nginx ${reference.rps.toFixed(0)}/s p99 ${reference.p99.toFixed(1)} ms ${reference.mbps.toFixed(0)} MB/s cpu ${reference.cpuUsPerRequest.toFixed(0)} µs/req | ratio ${ratio.toFixed(2)}`,
       );
-      rows.push({ what, bytes, pinhole, nginx: reference, ratio, rounds: options.rounds });
+      return { what, bytes, workers, pinhole, nginx: reference, ratio, rounds: options.rounds };
+    };
+    const rows: DeliveryRow[] = [];
+    for (const [what, file, bytes] of [
+      ['thumbnail', stored.thumbPath, stored.thumbBytes],
+      ['original', stored.originalPath, stored.originalBytes],
+    ] as const) {
+      rows.push(await compare(server, 1, what, file, bytes));
+    }
+    // The same thumbnail from a second server on the same data folder, with workers (no target: the
+    // targets are for the default, one process).
+    if (options.workers > 1) {
+      const clustered = await startPinhole({ dataDir: server.dataDir, env: { PINHOLE_WORKERS: String(options.workers) }, readyWhen: 'all workers are listening' });
+      try {
+        rows.push(await compare(clustered, options.workers, 'thumbnail', stored.thumbPath, stored.thumbBytes));
+      } finally {
+        await clustered.stop();
+      }
     }
     return { rows, nginxVersion: nginx.version, configChecks };
   } finally {

@@ -12,6 +12,8 @@ import { wrk } from './lib/wrk.js';
 export interface MetadataRow {
   readonly database: 'sqlite' | 'postgres';
   readonly page: 'viewer' | 'short URL redirect' | 'album listing';
+  /** Server processes answering (1: the default; more: PINHOLE_WORKERS). */
+  readonly workers: number;
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
@@ -133,6 +135,7 @@ function randomIds(max: number, count: number): number[] {
 
 async function measure(
   server: RunningPinhole,
+  workers: number,
   database: 'sqlite' | 'postgres',
   images: number,
   albums: number,
@@ -168,12 +171,13 @@ async function measure(
     const row: MetadataRow = {
       database,
       page,
+      workers,
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
       rounds: options.rounds,
     };
-    options.log(`metadata ${database} ${page}: ${row.rps.toFixed(0)}/s p50 ${row.p50.toFixed(2)} ms p99 ${row.p99.toFixed(2)} ms`);
+    options.log(`metadata ${database} ${page}${workers > 1 ? `, ${workers} workers` : ''}: ${row.rps.toFixed(0)}/s p50 ${row.p50.toFixed(2)} ms p99 ${row.p99.toFixed(2)} ms`);
     rows.push(row);
   }
   return rows;
@@ -191,6 +195,8 @@ export async function benchMetadata(options: {
   rounds: number;
   warmup: boolean;
   connections: number;
+  /** Also measure SQLite with this many workers (PINHOLE_WORKERS), when above 1. */
+  workers: number;
   workDir: string;
   postgresUrl: string | null;
   log: (line: string) => void;
@@ -210,7 +216,13 @@ export async function benchMetadata(options: {
   options.log(`metadata: seeded ${images} images in ${albums} albums into SQLite in ${seedSeconds.sqlite.toFixed(1)} s`);
   server = await startPinhole({ dataDir: sqliteDir, env: { PINHOLE_ID_SALT: SALT } });
   try {
-    rows.push(...(await measure(server, 'sqlite', images, albums, options)));
+    rows.push(...(await measure(server, 1, 'sqlite', images, albums, options)));
+    await server.stop();
+    // The same database served by workers (informative: the targets are for the default).
+    if (options.workers > 1) {
+      server = await startPinhole({ dataDir: sqliteDir, env: { PINHOLE_ID_SALT: SALT, PINHOLE_WORKERS: String(options.workers) }, readyWhen: 'all workers are listening' });
+      rows.push(...(await measure(server, options.workers, 'sqlite', images, albums, options)));
+    }
   } finally {
     await server.stop();
     await rm(sqliteDir, { recursive: true, force: true });
@@ -235,7 +247,7 @@ export async function benchMetadata(options: {
     options.log(`metadata: seeded ${images} images into PostgreSQL in ${seedSeconds.postgres.toFixed(1)} s`);
     server = await startPinhole({ dataDir: pgDir, env });
     try {
-      rows.push(...(await measure(server, 'postgres', images, albums, options)));
+      rows.push(...(await measure(server, 1, 'postgres', images, albums, options)));
     } finally {
       await server.stop();
       await rm(pgDir, { recursive: true, force: true });

@@ -31,6 +31,8 @@ const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.PINHOLE_TEST_P
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Sizes of every section: the full run, and the smoke run that only proves the scripts work. */
+/** The extra, informative rows (no target) for a server with PINHOLE_WORKERS: one per core, at least 2. */
+const WORKERS = Math.max(2, os.availableParallelism());
 const plan = smoke
   ? { rounds: 1, targetRounds: 1, warmup: false, ingestConcurrency: [1, 4], ingestScale: (c: number) => c, deliverySeconds: 1, concurrentUploads: 8, peakRounds: 1, early: 10, late: 30, images: 2000, albums: 20, metaSeconds: 1 }
   : { rounds: 3, targetRounds: 5, warmup: true, ingestConcurrency: [1, 4, 16], ingestScale: (c: number, perRound: number) => (c === 1 ? perRound : perRound * 2), deliverySeconds: 5, concurrentUploads: 32, peakRounds: 3, early: 500, late: 5000, images: 1_000_000, albums: 1000, metaSeconds: 5 };
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
               rounds: plan.rounds,
               warmup: plan.warmup,
               connections: 32,
+              workers: WORKERS,
               workDir: path.join(work, 'nginx'),
               log,
             });
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
         albums: plan.albums,
         wrkBinary,
         seconds: plan.metaSeconds,
+        workers: WORKERS,
         rounds: plan.rounds,
         warmup: plan.warmup,
         connections: 4,

@@ -34,9 +34,9 @@ describe('bench (smoke mode)', () => {
     const results = JSON.parse(await readFile(path.join(OUT, 'latest.json'), 'utf8')) as {
       mode: string;
       ingest: Array<{ file: string; concurrency: number; pinhole: { rps: number; failures: number }; reference: { rps: number } }>;
-      delivery: { rows: Array<{ what: string; ratio: number }>; configChecks: string[] } | null;
+      delivery: { rows: Array<{ what: string; workers: number; ratio: number }>; configChecks: string[] } | null;
       memory: { peakRss: number; rssEarly: number; rssLate: number; failures: number } | null;
-      metadata: { rows: Array<{ database: string; page: string; p50: number }> } | null;
+      metadata: { rows: Array<{ database: string; page: string; workers: number; p50: number }> } | null;
       notes: string[];
     };
     expect(results.mode).toBe('smoke');
@@ -51,14 +51,16 @@ describe('bench (smoke mode)', () => {
     expect(results.memory?.failures).toBe(0);
     expect(results.memory?.peakRss).toBeGreaterThan(0);
     if (results.delivery !== null) {
-      expect(results.delivery.rows.map((r) => r.what)).toEqual(['thumbnail', 'original']);
+      // The default (one process), then the thumbnail again from a server with workers.
+      expect(results.delivery.rows.map((r) => `${r.what}@${r.workers > 1 ? 'workers' : 1}`)).toEqual(['thumbnail@1', 'original@1', 'thumbnail@workers']);
       // The example nginx configuration of BENCHMARKS.md was started and checked.
       expect(results.delivery.configChecks.length).toBeGreaterThan(10);
     } else {
       expect(results.notes.join('\n')).toMatch(/not installed/);
     }
     if (results.metadata !== null) {
-      expect(results.metadata.rows.some((r) => r.database === 'sqlite' && r.page === 'viewer')).toBe(true);
+      expect(results.metadata.rows.some((r) => r.database === 'sqlite' && r.page === 'viewer' && r.workers === 1)).toBe(true);
+      expect(results.metadata.rows.some((r) => r.database === 'sqlite' && r.page === 'viewer' && r.workers > 1)).toBe(true);
       if (process.env.CI === 'true') expect(results.metadata.rows.some((r) => r.database === 'postgres')).toBe(true);
     }
     const markdown = await readFile(path.join(OUT, 'latest.md'), 'utf8');

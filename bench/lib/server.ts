@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -50,7 +50,7 @@ export interface RunningPinhole {
   /** The admin's API key printed on first start (null when the database already had an admin). */
   readonly apiKey: string | null;
   memory(): MemorySample;
-  /** CPU time used so far (server and its ffmpeg children), ms. */
+  /** CPU time used so far (the server, its workers and its ffmpeg children), ms. */
   cpuMs(): number;
   /** Resets the kernel's high-water mark (VmHWM) of the process, so peak() covers only what follows. */
   resetPeak(): boolean;
@@ -66,7 +66,14 @@ process.once('exit', () => {
  * Starts the built server (`node dist/main.js`, what `npm start` runs) on the embedded defaults,
  * plus what the bench needs: loopback, a fresh data dir, flood protection off, quiet logs.
  */
-export async function startPinhole(options: { dataDir: string; env?: Record<string, string>; nodeArgs?: readonly string[]; allocator?: Allocator }): Promise<RunningPinhole> {
+export async function startPinhole(options: {
+  dataDir: string;
+  env?: Record<string, string>;
+  nodeArgs?: readonly string[];
+  allocator?: Allocator;
+  /** A log message to wait for besides /healthz answering (logs at info level then). */
+  readyWhen?: string;
+}): Promise<RunningPinhole> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist', 'main.js')], {
@@ -77,7 +84,7 @@ export async function startPinhole(options: { dataDir: string; env?: Record<stri
       PINHOLE_DATA_DIR: options.dataDir,
       PINHOLE_BASE_URL: url,
       PINHOLE_FLOOD_PROTECTION: 'false',
-      PINHOLE_LOG_LEVEL: 'warn',
+      PINHOLE_LOG_LEVEL: options.readyWhen === undefined ? 'warn' : 'info',
       PINHOLE_ID_SALT: 'bench-salt',
       ...options.env,
     }, options.allocator),
@@ -100,7 +107,7 @@ export async function startPinhole(options: { dataDir: string; env?: Record<stri
     if (gone) throw new Error(`Pinhole exited during start\n${stdout}\n${stderr}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
+      if (res.ok && (options.readyWhen === undefined || stdout.includes(`"msg":"${options.readyWhen}"`))) break;
     } catch {
       // not listening yet
     }
@@ -119,7 +126,7 @@ export async function startPinhole(options: { dataDir: string; env?: Record<stri
     pid,
     apiKey,
     memory: () => readMemory(pid),
-    cpuMs: () => readCpuMs(pid),
+    cpuMs: () => readTreeCpuMs(pid),
     resetPeak: () => {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -143,6 +150,40 @@ export function readCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // utime, stime, cutime, cstime in clock ticks (100 per second on Linux).
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0) * 10;
+}
+
+/** The live processes started by `pid`, and theirs (a primary's workers, their ffmpeg runs). */
+function descendants(pid: number): number[] {
+  const found: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return found;
+  }
+  for (const tid of tasks) {
+    let children = '';
+    try {
+      children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const child of children.split(' ').filter(Boolean).map(Number)) found.push(child, ...descendants(child));
+  }
+  return found;
+}
+
+/** CPU time of a process, of its finished children and of those still running, in ms. */
+export function readTreeCpuMs(pid: number): number {
+  let total = readCpuMs(pid);
+  for (const child of descendants(pid)) {
+    try {
+      total += readCpuMs(child);
+    } catch {
+      // finished meanwhile: now in its parent's figure
+    }
+  }
+  return total;
 }
 
 export function readMemory(pid: number): MemorySample {
