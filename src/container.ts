@@ -98,6 +98,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     const peers = sitePeers(() => metrics.series());
     // A file this process deletes is dropped from the other workers' memory at once, not after their next check.
     store.onDelete?.((key) => peers.announceDeleted(key));
+    // Likewise settings saved in the dashboard: the other workers read them at once, not within seconds.
+    site.onSaved(() => peers.announceSettingsSaved());
+    peers.onSettingsSavedElsewhere(() => site.savedElsewhere());
     const media = measuredPipeline(
       new SharpFfmpegPipeline({ ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, concurrency: config.mediaConcurrency, cores: config.mediaCores }),
       metrics,

@@ -12,6 +12,8 @@ export const clusterMessageSchema = z.discriminatedUnion('kind', [
   z.object({ pinhole: z.literal(1), kind: z.literal('ready'), address: z.string().max(200) }),
   /** A process deleted a stored file: the others drop what they keep of it in memory. */
   z.object({ pinhole: z.literal(1), kind: z.literal('deleted'), key: z.string().min(1).max(1024) }),
+  /** A process saved site settings in the dashboard: the others read them again now, not within seconds. */
+  z.object({ pinhole: z.literal(1), kind: z.literal('settings-saved') }),
   /** A worker was asked for /metrics: it asks the primary for the whole site's. */
   z.object({ pinhole: z.literal(1), kind: z.literal('metrics-request'), id: z.number().int() }),
   /** The primary collects every worker's series for one request. */

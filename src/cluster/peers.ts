@@ -20,6 +20,10 @@ export interface SitePeers {
   announceDeleted(key: string): void;
   /** Called for every stored file another process deleted. */
   onDeletedElsewhere(listener: (key: string) => void): void;
+  /** This process saved site settings. */
+  announceSettingsSaved(): void;
+  /** Called when another process saved site settings. */
+  onSettingsSavedElsewhere(listener: () => void): void;
   /**
    * /metrics for the whole site: every process's series (each with its `instance` label) in one
    * exposition. `own` renders this process's alone (the answer when alone, or when the primary does
@@ -34,6 +38,8 @@ export const alonePeers: SitePeers = {
   announceReady() {},
   announceDeleted() {},
   onDeletedElsewhere() {},
+  announceSettingsSaved() {},
+  onSettingsSavedElsewhere() {},
   siteMetrics: (own) => own(),
 };
 
@@ -50,6 +56,7 @@ export function workerPeers(ownSeries: () => Promise<Array<Record<string, unknow
     if (process.connected) process.send?.(message);
   };
   const deletedListeners: Array<(key: string) => void> = [];
+  const settingsListeners: Array<() => void> = [];
   const waiting = new Map<number, (text: MetricsText | null) => void>();
   let nextId = 1;
 
@@ -59,6 +66,9 @@ export function workerPeers(ownSeries: () => Promise<Array<Record<string, unknow
     switch (message.kind) {
       case 'deleted':
         for (const listener of deletedListeners) listener(message.key);
+        return;
+      case 'settings-saved':
+        for (const listener of settingsListeners) listener();
         return;
       case 'metrics-collect':
         void ownSeries().then(
@@ -84,6 +94,12 @@ export function workerPeers(ownSeries: () => Promise<Array<Record<string, unknow
     },
     onDeletedElsewhere(listener) {
       deletedListeners.push(listener);
+    },
+    announceSettingsSaved() {
+      send({ pinhole: 1, kind: 'settings-saved' });
+    },
+    onSettingsSavedElsewhere(listener) {
+      settingsListeners.push(listener);
     },
     async siteMetrics(own) {
       if (!process.connected) return own();

@@ -86,6 +86,7 @@ export function superviseWorkers(options: SupervisorOptions): Promise<number> {
           }
           return;
         case 'deleted':
+        case 'settings-saved':
           for (const other of live()) if (other !== worker) send(other, message);
           return;
         case 'metrics-request': {

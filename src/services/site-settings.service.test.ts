@@ -124,4 +124,25 @@ describe('SiteSettings', () => {
     expect(site.values.moderation).toBe('off');
     expect(warnings).toContain('could not refresh site settings; keeping the cached values');
   });
+
+  it('tells its listeners when it saved a change, and re-reads at once when another process did', async () => {
+    const { site, repo, advance } = setup();
+    await site.load();
+    let saved = 0;
+    site.onSaved(() => saved++);
+    await site.update({ duplicates: 'reject' });
+    await site.update({ duplicates: 'reject' });
+    expect(saved).toBe(1);
+
+    // Another process saves: the version row changes behind this one's back.
+    repo.rows.set('site.duplicates', JSON.stringify('allow'));
+    repo.rows.set(VERSION_KEY, 'from-another-process');
+    advance(10);
+    expect(site.isStale()).toBe(false);
+    site.savedElsewhere();
+    expect(site.isStale()).toBe(true);
+    await site.refreshIfStale();
+    expect(site.values.duplicates).toBe('allow');
+    expect(site.isStale()).toBe(false);
+  });
 });

@@ -132,6 +132,7 @@ export class SiteSettings {
   private effective: SiteValues;
   private saved = new Set<SiteKey>();
   private version: string | null = null;
+  private readonly savedListeners: Array<() => void> = [];
   private checkedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
   private readonly refreshMs: number;
@@ -224,6 +225,20 @@ export class SiteSettings {
     await this.inflight;
   }
 
+  /**
+   * Another process saved settings: the cached copy counts as stale from now on, so the next
+   * request reads them again before it is answered (the app's onRequest hook), and a read starts now.
+   */
+  savedElsewhere(): void {
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+    void this.refreshIfStale();
+  }
+
+  /** Calls `listener` after this process saved changed settings (a cluster's other workers then refresh at once). */
+  onSaved(listener: () => void): void {
+    this.savedListeners.push(listener);
+  }
+
   async refresh(): Promise<void> {
     try {
       const version = await this.deps.settings.get(VERSION_KEY);
@@ -285,6 +300,7 @@ export class SiteSettings {
     if (changed.length > 0) {
       await settings.set(VERSION_KEY, randomBytes(8).toString('hex'));
       await this.load();
+      for (const listener of this.savedListeners) listener();
     }
     return { ok: true, changed };
   }

@@ -11,6 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../fixtures/generate.js';
 import { startPinhole, type PinholeProcess } from '../helpers/pinhole-process.js';
+import { WebSession } from '../helpers/web-session.js';
+
+const ADMIN_PASSWORD = 'cluster-admin-password';
 
 /** One GET on a connection of its own: status and body. */
 function getFresh(url: string): Promise<{ status: number; body: Buffer }> {
@@ -71,6 +74,7 @@ describe('PINHOLE_WORKERS=2 on SQLite and local disk', () => {
     server = await startPinhole({
       PINHOLE_DATA_DIR: dataDir,
       PINHOLE_WORKERS: '2',
+      PINHOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       PINHOLE_FLOOD_PROTECTION: 'false',
       // A worker would answer a file it has served from memory for a minute without a new stat:
       // only the message from the worker that deleted it can stop it.
@@ -124,6 +128,16 @@ describe('PINHOLE_WORKERS=2 on SQLite and local disk', () => {
       expect((await getFresh(local(image.thumb.url))).status).toBe(404);
       expect((await getFresh(local(image.url))).status).toBe(404);
     }
+  });
+
+  it('applies a setting saved in the dashboard on every worker at once', async () => {
+    const admin = new WebSession({ url: server.url });
+    expect((await admin.submit('/login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(303);
+    const language = async () => /<html lang="([^"]+)"/.exec((await getFresh(`${server.url}/`)).body.toString('utf8'))?.[1];
+    for (let i = 0; i < 6; i++) expect(await language()).toBe('en');
+    expect((await admin.submit('/dashboard/settings', { defaultLanguage: 'zh-CN' })).status).toBe(303);
+    // Without the word from the worker that saved it, the other would answer in English for up to five seconds.
+    for (let i = 0; i < 6; i++) expect(await language()).toBe('zh-CN');
   });
 
   it('starts another worker when one dies, and keeps serving', async () => {
