@@ -113,6 +113,18 @@ export class PinholeProcess {
  * variables besides PATH, on a free loopback port, and waits until it listens.
  */
 export async function startPinhole(env: Record<string, string>, options: { port?: number } = {}): Promise<PinholeProcess> {
+  const server = await launchPinhole(env, options);
+  try {
+    await server.waitForLog('Pinhole is listening');
+  } catch (error) {
+    server.child.kill('SIGKILL');
+    throw error;
+  }
+  return server;
+}
+
+/** The same start, without waiting for it to listen (for starts that are meant to fail). */
+export async function launchPinhole(env: Record<string, string>, options: { port?: number } = {}): Promise<PinholeProcess> {
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
@@ -128,12 +140,5 @@ export async function startPinhole(env: Record<string, string>, options: { port?
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const server = new PinholeProcess(child, port);
-  try {
-    await server.waitForLog('Pinhole is listening');
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return server;
+  return new PinholeProcess(child, port);
 }

@@ -5,12 +5,13 @@
  * Needs a fresh `npm run build` (`npm test` does it).
  */
 import { get } from 'node:http';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../fixtures/generate.js';
-import { startPinhole, type PinholeProcess } from '../helpers/pinhole-process.js';
+import { launchPinhole, startPinhole, type PinholeProcess } from '../helpers/pinhole-process.js';
 import { WebSession } from '../helpers/web-session.js';
 
 const ADMIN_PASSWORD = 'cluster-admin-password';
@@ -155,5 +156,27 @@ describe('PINHOLE_WORKERS=2 on SQLite and local disk', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     for (const pid of pids) expect(alive(pid)).toBe(false);
     expect(server.stdout).toContain('"msg":"shutting down"');
+  });
+});
+
+describe('PINHOLE_WORKERS=2 when the workers cannot start', () => {
+  it('stops the site and exits 1, naming the cause, instead of starting workers forever', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinhole-cluster-busy-'));
+    // Another program already listens on the port.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const address = squatter.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const server = await launchPinhole({ PINHOLE_DATA_DIR: dataDir, PINHOLE_WORKERS: '2' }, { port });
+      const exit = await Promise.race([server.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 60_000))]);
+      if (exit === null) await server.stop(1_000);
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(server.logs().some((l) => l.msg === 'a worker failed to start: stopping')).toBe(true);
+      expect(server.stderr).toContain('EADDRINUSE');
+    } finally {
+      squatter.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
