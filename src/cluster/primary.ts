@@ -43,7 +43,8 @@ export function superviseWorkers(options: SupervisorOptions): Promise<number> {
   let exitCode = 0;
 
   return new Promise<number>((resolve) => {
-    const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    // A worker that exited can stay in cluster.workers until its channel closes too: not counted.
+    const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
     const send = (worker: Worker, message: ClusterMessage) => {
       if (worker.isConnected()) worker.send(message);
     };
