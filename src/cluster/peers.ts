@@ -12,8 +12,6 @@ export interface MetricsText {
  * none; as a cluster worker (PINHOLE_WORKERS > 1) they are reached through the primary.
  */
 export interface SitePeers {
-  /** True in a cluster worker. */
-  readonly clustered: boolean;
   /** This process listens at `address` (a worker tells its primary). */
   announceReady(address: string): void;
   /** This process deleted a stored file: the others must stop serving it from memory at once. */
@@ -34,7 +32,6 @@ export interface SitePeers {
 
 /** A process serving alone. */
 export const alonePeers: SitePeers = {
-  clustered: false,
   announceReady() {},
   announceDeleted() {},
   onDeletedElsewhere() {},
@@ -85,7 +82,6 @@ export function workerPeers(ownSeries: () => Promise<Array<Record<string, unknow
   });
 
   return {
-    clustered: true,
     announceReady(address) {
       send({ pinhole: 1, kind: 'ready', address });
     },

@@ -6,10 +6,10 @@ import { readClusterMessage, type ClusterMessage } from './messages.js';
 export interface SupervisorOptions {
   readonly workers: number;
   readonly logger: Logger;
-  /** After SIGTERM, a worker has this long to finish its requests before it is killed (default 35 s). */
-  readonly stopGraceMs?: number;
 }
 
+/** After SIGTERM, a worker has this long to finish its requests (it gives up itself after 30 s) before it is killed. */
+const STOP_GRACE_MS = 35_000;
 /** A worker that dies more often than this within `CRASH_WINDOW_MS` stops the site. */
 const MAX_RESTARTS = 5;
 const CRASH_WINDOW_MS = 60_000;
@@ -33,7 +33,6 @@ interface Collection {
  */
 export function superviseWorkers(options: SupervisorOptions): Promise<number> {
   const { logger: log, workers: count } = options;
-  const grace = options.stopGraceMs ?? 35_000;
   const listened = new Set<number>();
   const restarts: number[] = [];
   const collections = new Map<number, Collection>();
@@ -59,7 +58,7 @@ export function superviseWorkers(options: SupervisorOptions): Promise<number> {
           log.error({ worker: worker.id }, 'a worker did not stop in time: killed');
           worker.process.kill('SIGKILL');
         }
-      }, grace);
+      }, STOP_GRACE_MS);
       killer.unref();
       if (live().length === 0) resolve(exitCode);
     };
