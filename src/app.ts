@@ -17,6 +17,7 @@ import { registerAccountRoutes } from './http/routes/web/account/index.js';
 import { registerApiDocumentation } from './http/routes/web/api-docs.route.js';
 import { registerAdminRoutes } from './http/routes/web/admin/index.js';
 import { registerOpsRoutes } from './http/routes/ops.route.js';
+import { installSocketFront, type SocketFront } from './http/socket-front.js';
 
 /** URL folder of the stored files (`mediaRoutes`); nothing of the website runs for it. */
 const MEDIA_PREFIX = '/images';
@@ -39,17 +40,24 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
     // The fast lane's answers never reach the metrics hook (registerOpsRoutes): counted here, under the route's name.
     onFastAnswer: (method, status) => c.metrics.memoryAnswer(method, status),
   });
+  let front: SocketFront | null = null;
   const app = Fastify({
     // The server Fastify would make (same options, applied as Fastify does), with the media fast lane
     // in front: stored files answered from memory skip routing and every hook; the rest goes on to Fastify.
+    // Ahead of that, the socket front answers the same files on connections that ask only for them,
+    // before Node.js makes request and response streams.
     serverFactory: (handler, opts) => {
-      const server = http.createServer(opts.http as http.ServerOptions, (req, res) => {
+      const serverOptions = opts.http as http.ServerOptions;
+      const server = http.createServer(serverOptions, (req, res) => {
         if (!media.tryServe(req, res)) handler(req, res);
       });
       server.keepAliveTimeout = opts.keepAliveTimeout as number;
       server.requestTimeout = opts.requestTimeout as number;
       server.setTimeout(opts.connectionTimeout as number);
       if ((opts.maxRequestsPerSocket as number) > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket as number;
+      if (media.hasFastLane) {
+        front = installSocketFront(server, (request) => media.answerFromSocket(request), { maxHeaderSize: serverOptions.maxHeaderSize ?? http.maxHeaderSize });
+      }
       return server;
     },
     loggerInstance: c.logger as FastifyBaseLogger,
@@ -148,6 +156,7 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
   // While closing, Fastify answers 503 to requests on open connections; the fast lane steps aside for it.
   app.addHook('preClose', async () => {
     media.stop();
+    front?.stop();
   });
   registerGalleryRoutes(app, galleryDeps(c, kit));
   registerStaticRoutes(app);

@@ -18,6 +18,8 @@ export interface ResponseHead {
   readonly common: readonly string[];
   /** `common` plus type and length of the whole file, in writeHead's flat [name, value, …] form. */
   readonly full: readonly string[];
+  /** The 200 and 304 heads as bytes on the wire, made on first use (see {@link wireHead}). */
+  readonly wire: { ok?: Buffer; notModified?: Buffer };
 }
 
 export function buildHead(contentType: string, size: number, mtimeMs: number): ResponseHead {
@@ -29,7 +31,24 @@ export function buildHead(contentType: string, size: number, mtimeMs: number): R
     'etag', validators.etag,
     'last-modified', validators.lastModified,
   ];
-  return { size, mtimeMs, validators, common, full: [...common, 'content-type', contentType, 'content-length', String(size)] };
+  return { size, mtimeMs, validators, common, full: [...common, 'content-type', contentType, 'content-length', String(size)], wire: {} };
+}
+
+/**
+ * The status line and header lines of the 200 (`full`) or 304 (`common`) answer, as a socket
+ * front writes them; the blank line that ends the head is not included, so Date and connection
+ * lines can follow.
+ */
+export function wireHead(head: ResponseHead, status: 200 | 304): Buffer {
+  const { wire } = head;
+  if (status === 200) return (wire.ok ??= headBytes('200 OK', head.full));
+  return (wire.notModified ??= headBytes('304 Not Modified', head.common));
+}
+
+function headBytes(statusLine: string, fields: readonly string[]): Buffer {
+  let text = `HTTP/1.1 ${statusLine}\r\n`;
+  for (let i = 0; i < fields.length; i += 2) text += `${fields[i] as string}: ${fields[i + 1] as string}\r\n`;
+  return Buffer.from(text, 'latin1');
 }
 
 /** A head and when the file was last seen on disk with that version. */

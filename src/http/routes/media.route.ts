@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobStat, BlobStore } from '../../ports/blob-store.js';
 import { isValidBlobKey } from '../../storage/blob-key.js';
 import { decideRange, ifNoneMatchMatches, ifRangeMatches, notModifiedSince, type Validators } from '../media/http-conditionals.js';
-import { ResponseHeadCache, type ResponseHead } from '../media/response-heads.js';
+import { ResponseHeadCache, wireHead, type ResponseHead } from '../media/response-heads.js';
+import type { FrontHandler } from '../socket-front.js';
 import { contentTypeForKey } from '../media/media-types.js';
 import { SmallFileCache } from '../media/small-file-cache.js';
 
@@ -49,6 +50,13 @@ export interface MediaDelivery {
    * Only active with `syncStat` on a store with local paths.
    */
   tryServe(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * The same decisions for a socket front ({@link installSocketFront}), which answers a connection's
+   * requests before Node.js's HTTP server parses them into streams: the answer as bytes, or null.
+   */
+  readonly answerFromSocket: FrontHandler;
+  /** Whether there is a fast lane at all (a store with local files and `syncStat`). */
+  readonly hasFastLane: boolean;
   /** Stops the fast lane (the server is closing: Fastify then answers 503 to the stragglers). */
   stop(): void;
   /** Drops what is kept in memory of `key` (another process deleted the file). */
@@ -91,7 +99,8 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   const recheckMs = Math.max(0, options.recheckMs ?? DEFAULT_RECHECK_MS);
   // Only a store with local files gets the lane (a bucket's files are checked on every request).
   const local = store.localPath(PROBE_KEY) !== null;
-  const fast = options.syncStat === true && local ? fastLane({ store, prefix, cache, heads, recheckMs, onAnswer: options.onFastAnswer }) : null;
+  const fast = options.syncStat === true && local ? fastLane({ store, prefix, cache, heads, recheckMs }) : null;
+  const onAnswer = options.onFastAnswer;
   let stopped = false;
   const forget = (key: string) => {
     heads.forget(key);
@@ -110,12 +119,40 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
         handler: (request, reply) => serve(store, statOf, cache, heads, request, reply),
       });
     },
-    tryServe: (req, res) => fast !== null && !stopped && fast(req, res),
+    tryServe(req, res) {
+      const method = req.method;
+      if (fast === null || stopped || (method !== 'GET' && method !== 'HEAD')) return false;
+      const { headers } = req;
+      const answer = fast(method, req.url, (name) => headers[name]);
+      if (answer === null) return false;
+      res.writeHead(answer.status, (answer.status === 304 ? answer.head.common : answer.head.full) as string[]);
+      res.end(answer.body);
+      onAnswer?.(method, answer.status);
+      return true;
+    },
+    hasFastLane: fast !== null,
+    answerFromSocket(request) {
+      if (fast === null || stopped) return null;
+      const answer = fast(request.method, request.url, (name) => request.header(name));
+      if (answer === null) return null;
+      onAnswer?.(request.method, answer.status);
+      return { head: wireHead(answer.head, answer.status), body: answer.body };
+    },
     stop() {
       stopped = true;
     },
     forget,
   };
+}
+
+/** The request headers the fast lane reads. */
+type HeaderOf = (name: 'range' | 'if-none-match' | 'if-modified-since') => string | undefined;
+
+/** What the fast lane answers: the status, the file's cached head and, for a GET 200, its bytes. */
+interface LaneAnswer {
+  readonly status: 200 | 304;
+  readonly head: ResponseHead;
+  readonly body: Buffer | undefined;
 }
 
 /**
@@ -131,42 +168,30 @@ function fastLane(deps: {
   cache: SmallFileCache;
   heads: ResponseHeadCache;
   recheckMs: number;
-  onAnswer: ((method: 'GET' | 'HEAD', status: 200 | 304) => void) | undefined;
-}): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { store, cache, heads, recheckMs, onAnswer } = deps;
+}): (method: 'GET' | 'HEAD', url: string | undefined, header: HeaderOf) => LaneAnswer | null {
+  const { store, cache, heads, recheckMs } = deps;
   const folder = `${deps.prefix}/`;
   const skip = folder.length;
-  return (req, res) => {
-    const url = req.url;
-    if (url === undefined || !url.startsWith(folder)) return false;
-    const method = req.method;
-    if (method !== 'GET' && method !== 'HEAD') return false;
+  return (method, url, header) => {
+    if (url === undefined || !url.startsWith(folder)) return null;
     const key = url.slice(skip);
     const known = heads.peek(key);
-    if (known === undefined) return false;
-    const { headers } = req;
-    if (headers.range !== undefined) return false;
+    if (known === undefined) return null;
+    if (header('range') !== undefined) return null;
     const { head } = known;
     const now = Date.now();
     if (now - known.checkedAtMs >= recheckMs) {
       const file = store.localPath(key);
       const st = file === null ? undefined : statSync(file, { throwIfNoEntry: false });
-      if (st === undefined || !st.isFile() || st.size !== head.size || st.mtimeMs !== head.mtimeMs) return false;
+      if (st === undefined || !st.isFile() || st.size !== head.size || st.mtimeMs !== head.mtimeMs) return null;
       heads.checked(key, known, now);
       // A use for the byte cache's LRU order too (once per check, not on every hit).
       cache.get(key, head);
     }
-    let status: 200 | 304 = 200;
-    let body: Buffer | undefined;
-    if (notModified(headers, head.validators)) status = 304;
-    else if (method === 'GET' && head.size > 0) {
-      body = cache.peek(key, head);
-      if (body === undefined) return false;
-    }
-    res.writeHead(status, (status === 304 ? head.common : head.full) as string[]);
-    res.end(body);
-    onAnswer?.(method, status);
-    return true;
+    if (notModified(header, head.validators)) return { status: 304, head, body: undefined };
+    if (method === 'HEAD' || head.size === 0) return { status: 200, head, body: undefined };
+    const body = cache.peek(key, head);
+    return body === undefined ? null : { status: 200, head, body };
   };
 }
 
@@ -276,13 +301,14 @@ function notFound(reply: FastifyReply<MediaRoute>): FastifyReply<MediaRoute> {
 
 /** RFC 9110 §13.2.2: If-None-Match, when present, decides alone; If-Modified-Since is the fallback. */
 function isNotModified(request: FastifyRequest<MediaRoute>, validators: Validators): boolean {
-  return notModified(request.headers, validators);
+  const { headers } = request;
+  return notModified((name) => headers[name], validators);
 }
 
-function notModified(headers: IncomingHttpHeaders, validators: Validators): boolean {
-  const ifNoneMatch = headers['if-none-match'];
+function notModified(header: HeaderOf, validators: Validators): boolean {
+  const ifNoneMatch = header('if-none-match');
   if (typeof ifNoneMatch === 'string') return ifNoneMatchMatches(ifNoneMatch, validators.etag);
-  const ifModifiedSince = headers['if-modified-since'];
+  const ifModifiedSince = header('if-modified-since');
   return typeof ifModifiedSince === 'string' && notModifiedSince(ifModifiedSince, validators.lastModifiedSeconds);
 }
 
