@@ -39,7 +39,7 @@ const FIRST_ONLY = new Set([
   'server', 'user-agent',
 ]);
 
-class Request implements FrontRequest {
+class HeldRequest implements FrontRequest {
   constructor(
     readonly method: 'GET' | 'HEAD',
     readonly url: string,
@@ -223,7 +223,7 @@ function requestTimeout(server: Server, socket: Socket): void {
 function frontRequest(head: ParsedHead): FrontRequest | null {
   const { method } = head;
   if ((method !== 'GET' && method !== 'HEAD') || head.versionMajor !== 1 || head.versionMinor !== 1 || !head.keepAlive) return null;
-  const request = new Request(method, head.url, head.headers);
+  const request = new HeldRequest(method, head.url, head.headers);
   // 100-continue and friends are Node.js's to answer.
   return request.header('expect') === undefined ? request : null;
 }
