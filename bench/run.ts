@@ -19,7 +19,7 @@ import { benchMetadata, postgresReachable, type MetadataResult } from './metadat
 import { benchMedia } from './lib/fixtures.js';
 import { ensureNginx } from './lib/nginx.js';
 import { renderMarkdown, renderTable } from './lib/report.js';
-import { NPM_START_ALLOCATOR_ENV, ROOT, startPinhole } from './lib/server.js';
+import { NPM_START_ALLOCATOR_ENV, ROOT, settle, startPinhole } from './lib/server.js';
 import { ensureWrk } from './lib/wrk.js';
 
 const args = process.argv.slice(2);
@@ -71,8 +71,14 @@ async function main(): Promise<void> {
   const wrkBinary = needsWrk ? ensureWrk(log) : null;
   if (needsWrk && wrkBinary === null) notes.push('wrk is not installed (apt-get install wrk): delivery and metadata not measured');
 
+  // Each section starts on a machine that has written back what the previous one wrote.
+  const settleBefore = async (section: string) => {
+    const { dirtyBytes, ms } = await settle();
+    if (!smoke) log(`${section}: settled (${Math.round(dirtyBytes / 2 ** 20)} MiB written back, ${ms} ms)`);
+  };
   try {
     if (only.has('ingest') || only.has('delivery')) {
+      await settleBefore('ingest');
       const server = await startPinhole({ dataDir: path.join(work, 'ingest') });
       try {
         if (only.has('ingest')) {
@@ -111,6 +117,7 @@ async function main(): Promise<void> {
     }
 
     if (only.has('memory')) {
+      await settleBefore('memory');
       const server = await startPinhole({ dataDir: path.join(work, 'memory') });
       let measured: Omit<MemoryResult, 'peakRssGlibcDefault'>;
       try {
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
     }
 
     if (only.has('metadata') && wrkBinary !== null) {
+      await settleBefore('metadata');
       const reachable = await postgresReachable(postgresUrl);
       if (!reachable) {
         if (process.env.CI === 'true' && !smoke) throw new Error(`PostgreSQL is not reachable at ${postgresUrl}`);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -18,6 +18,30 @@ export async function freePort(): Promise<number> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Dirty page cache waiting to be written back, in bytes (0 where /proc/meminfo is not there). */
+function dirtyBytes(): number {
+  try {
+    return Number(/^Dirty:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Lets the machine settle before a measurement: what the previous step wrote (a seeded database,
+ * thousands of uploads) is written back now, with `sync`, instead of by the kernel's flusher in the
+ * middle of the next section. Returns the dirty bytes found and the ms it took.
+ */
+export async function settle(): Promise<{ dirtyBytes: number; ms: number }> {
+  const started = performance.now();
+  const dirty = dirtyBytes();
+  spawnSync('sync', { stdio: 'ignore' });
+  // Another process may still be writing; wait a little for the flusher, not forever.
+  for (let i = 0; i < 20 && dirtyBytes() > 64 * 1024 * 1024; i++) await sleep(250);
+  await sleep(500);
+  return { dirtyBytes: dirty, ms: Math.round(performance.now() - started) };
+}
 
 /**
  * What `npm start` (bin/pinhole-server.js) puts in the server's environment on Linux with glibc: the
