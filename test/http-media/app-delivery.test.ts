@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixturePath } from '../fixtures/generate.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
-import { RawConnection, type WireResponse } from '../helpers/raw-socket.js';
+import { RawClient, type WireResponse } from '../helpers/raw-socket.js';
 
 let server: TestServer;
 
@@ -53,20 +53,19 @@ describe('stored files skip the website’s hooks', () => {
 describe('stored files from the socket front', () => {
   it('answers a connection that asks only for stored files as the rest of the app would', async () => {
     const { thumb, page } = await upload();
-    const port = Number(new URL(server.url).port);
     const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`;
     // The first request for the file is the route's (nothing known yet); it caches the bytes.
-    const first = await RawConnection.open(port);
+    const first = await RawClient.open(server.url);
     await first.write(get(thumb));
     const fromRoute = await first.next();
     // A new connection asking for it again: the front answers.
-    const fresh = await RawConnection.open(port);
+    const fresh = await RawClient.open(server.url);
     await fresh.write(get(thumb));
     const fromFront = await fresh.next();
     await fresh.write(get(thumb, `If-None-Match: ${fromFront.headers.etag}\r\n`));
     const notModified = await fresh.next();
     // A browser's connection that loaded the page first: node:http, then the lane behind it.
-    const browser = await RawConnection.open(port);
+    const browser = await RawClient.open(server.url);
     await browser.write(get(page));
     expect((await browser.next()).status).toBe(200);
     await browser.write(get(thumb));
@@ -82,6 +81,6 @@ describe('stored files from the socket front', () => {
     expect(notModified.status).toBe(304);
     expect(notModified.body.length).toBe(0);
     expect(notModified.headers.etag).toBe(fromFront.headers.etag);
-    for (const c of [first, fresh, browser]) c.close();
+    for (const c of [first, fresh, browser]) c.destroy();
   });
 });

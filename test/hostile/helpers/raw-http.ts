@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { toAnswer, type ApiAnswer } from '../../helpers/upload.js';
 
 /**
@@ -49,60 +48,7 @@ export async function postMultipart(baseUrl: string, parts: readonly RawPart[], 
 
 export { rawRequest as rawGet } from '../../helpers/raw-request.js';
 
-/** A bare TCP connection to the server, with what it received and when it closed. */
-export class RawClient {
-  readonly socket: net.Socket;
-  received = Buffer.alloc(0);
-  readonly closed: Promise<{ afterMs: number }>;
-  private readonly openedAt = Date.now();
-
-  constructor(baseUrl: string) {
-    const url = new URL(baseUrl);
-    this.socket = net.connect({ host: url.hostname, port: Number(url.port) });
-    this.socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
-    });
-    // A server that drops us mid-write makes our writes fail; that is an expected way to be told off.
-    this.socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => this.socket.once('close', () => resolve({ afterMs: Date.now() - this.openedAt })));
-  }
-
-  connected(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (!this.socket.connecting) return resolve();
-      this.socket.once('connect', () => resolve());
-      this.socket.once('error', reject);
-    });
-  }
-
-  write(data: string | Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.socket.destroyed) return resolve();
-      this.socket.write(data, () => resolve());
-    });
-  }
-
-  /** Writes `data` one piece at a time, every `everyMs`, until it is all sent or the server hangs up. */
-  async trickle(data: Buffer, pieceBytes: number, everyMs: number): Promise<number> {
-    let sent = 0;
-    while (sent < data.length && !this.socket.destroyed) {
-      await this.write(data.subarray(sent, sent + pieceBytes));
-      sent += pieceBytes;
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-    return Math.min(sent, data.length);
-  }
-
-  /** The status line the server sent, if any (e.g. "HTTP/1.1 408 Request Timeout"). */
-  statusLine(): string {
-    const text = this.received.toString('latin1');
-    return text.slice(0, Math.max(0, text.indexOf('\r\n')));
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
+export { RawClient } from '../../helpers/raw-socket.js';
 
 /** Request head for a multipart upload of `contentLength` bytes. */
 export function uploadHead(host: string, key: string, contentType: string, contentLength: number): string {
