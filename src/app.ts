@@ -56,7 +56,7 @@ export async function buildApp(c: Container): Promise<FastifyInstance> {
       server.setTimeout(opts.connectionTimeout as number);
       if ((opts.maxRequestsPerSocket as number) > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket as number;
       if (media.hasFastLane) {
-        front = installSocketFront(server, (request) => media.answerFromSocket(request), { maxHeaderSize: serverOptions.maxHeaderSize ?? http.maxHeaderSize });
+        front = installSocketFront(server, media.answerFromSocket, { maxHeaderSize: serverOptions.maxHeaderSize ?? http.maxHeaderSize });
       }
       return server;
     },

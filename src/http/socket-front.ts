@@ -131,19 +131,13 @@ export function installSocketFront(server: Server, handler: FrontHandler, option
       const next = end + END_OF_HEAD.length;
       const head = parser.parse(chunk.subarray(start, next));
       const request = head === null ? null : frontRequest(head);
-      let answer: FrontAnswer | null = null;
-      if (request !== null) {
-        try {
-          answer = handler(request);
-        } catch {
-          answer = null;
-        }
-      }
-      if (answer === null) return handOver(conn, chunk.subarray(start));
+      const answer = request === null ? null : answerOf(handler, request);
+      if (request === null || answer === null) return handOver(conn, chunk.subarray(start));
       socket.cork();
       socket.write(answer.head);
       socket.write(trailer());
-      if (answer.body !== undefined && request?.method === 'GET') socket.write(answer.body);
+      // Whatever the handler gave, an answer to HEAD has no body.
+      if (answer.body !== undefined && request.method === 'GET') socket.write(answer.body);
       socket.uncork();
       answered++;
       start = next;
@@ -210,6 +204,15 @@ export function installSocketFront(server: Server, handler: FrontHandler, option
       return answered;
     },
   };
+}
+
+/** The handler's answer; a handler that throws leaves the request to Node.js like any other. */
+function answerOf(handler: FrontHandler, request: FrontRequest): FrontAnswer | null {
+  try {
+    return handler(request);
+  } catch {
+    return null;
+  }
 }
 
 /** What Node.js's server does for a connection that sent no request in time. */

@@ -100,8 +100,14 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
   // Only a store with local files gets the lane (a bucket's files are checked on every request).
   const local = store.localPath(PROBE_KEY) !== null;
   const fast = options.syncStat === true && local ? fastLane({ store, prefix, cache, heads, recheckMs }) : null;
-  const onAnswer = options.onFastAnswer;
   let stopped = false;
+  // The lane's decision for both ways in (node:http's request, the socket front), counted once here.
+  const decide: Lane = (method, url, header) => {
+    if (fast === null || stopped) return null;
+    const answer = fast(method, url, header);
+    if (answer !== null) options.onFastAnswer?.(method, answer.status);
+    return answer;
+  };
   const forget = (key: string) => {
     heads.forget(key);
     cache.forget(key);
@@ -121,22 +127,18 @@ export function mediaDelivery(options: MediaRoutesOptions): MediaDelivery {
     },
     tryServe(req, res) {
       const method = req.method;
-      if (fast === null || stopped || (method !== 'GET' && method !== 'HEAD')) return false;
+      if (method !== 'GET' && method !== 'HEAD') return false;
       const { headers } = req;
-      const answer = fast(method, req.url, (name) => headers[name]);
+      const answer = decide(method, req.url, (name) => headers[name]);
       if (answer === null) return false;
       res.writeHead(answer.status, (answer.status === 304 ? answer.head.common : answer.head.full) as string[]);
       res.end(answer.body);
-      onAnswer?.(method, answer.status);
       return true;
     },
     hasFastLane: fast !== null,
     answerFromSocket(request) {
-      if (fast === null || stopped) return null;
-      const answer = fast(request.method, request.url, (name) => request.header(name));
-      if (answer === null) return null;
-      onAnswer?.(request.method, answer.status);
-      return { head: wireHead(answer.head, answer.status), body: answer.body };
+      const answer = decide(request.method, request.url, (name) => request.header(name));
+      return answer === null ? null : { head: wireHead(answer.head, answer.status), body: answer.body };
     },
     stop() {
       stopped = true;
@@ -155,6 +157,9 @@ interface LaneAnswer {
   readonly body: Buffer | undefined;
 }
 
+/** The fast lane: an answer from memory for a GET or HEAD of `url`, or null for the route to decide. */
+type Lane = (method: 'GET' | 'HEAD', url: string | undefined, header: HeaderOf) => LaneAnswer | null;
+
 /**
  * The fast lane's decision, the same as `serve` makes for the cases it handles. It only knows files
  * the route has answered for (their head, and the bytes of small ones), looked up by the exact path
@@ -168,7 +173,7 @@ function fastLane(deps: {
   cache: SmallFileCache;
   heads: ResponseHeadCache;
   recheckMs: number;
-}): (method: 'GET' | 'HEAD', url: string | undefined, header: HeaderOf) => LaneAnswer | null {
+}): Lane {
   const { store, cache, heads, recheckMs } = deps;
   const folder = `${deps.prefix}/`;
   const skip = folder.length;
