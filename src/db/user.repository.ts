@@ -6,7 +6,8 @@ import { CompiledQueries } from './compiled-queries.js';
 
 type UserPatch = Parameters<UserRepository['update']>[1];
 
-function toUser(row: Selectable<UsersTable>): User {
+/** A `users` row as the domain sees it (also read joined to an image). */
+export function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     username: row.username,

@@ -153,12 +153,20 @@ export interface ImageRecord {
   readonly files: readonly ImageFile[];
 }
 
+export interface ImageInContext {
+  readonly image: ImageRecord;
+  readonly owner: User | null;
+  readonly album: Album | null;
+}
+
 export type NewImage = Omit<ImageRecord, 'id' | 'views' | 'likes' | 'status'>;
 
 export interface ImageRepository {
   /** Inserts the image, its files, its tags (created as needed) and its delete-secret hash, in the caller's transaction. */
   insert(image: NewImage, deleteSecretHash: string): Promise<number>;
   findById(id: number): Promise<ImageRecord | null>;
+  /** The image with its owner and its album, in one round trip: what a viewer page needs first. */
+  findWithOwnerAndAlbum(id: number): Promise<ImageInContext | null>;
   /** Active image of this user (or of guests when userId is null) with this sha256 of the received bytes. */
   findReusable(userId: number | null, sha256: string): Promise<ImageRecord | null>;
   /** Uploads since `since` from this IP, or with this API key. */

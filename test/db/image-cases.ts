@@ -47,6 +47,31 @@ export function imageCases(ctx: SuiteContext): void {
     expect(await db.images.findById(id + 1_000_000)).toBeNull();
   });
 
+  it('reads an image with its owner and its album in one go, each as its own repository reads it', async () => {
+    const db = ctx.db();
+    const userId = await createUser(db);
+    await db.users.update(userId, { language: 'zh-CN', keepExif: true, defaultExpiration: 'P1D' });
+    const album = await db.albums.create({ userId, name: 'Trip', description: 'd', privacy: 'password', passwordHash: 'ph', createdAt: new Date(5) });
+    const both = await db.images.insert(newImage({ userId, albumId: album.id, tags: ['one'], files: [file('thumb', `${unique('k')}.th.jpeg`)] }), 'h');
+    const guest = await db.images.insert(newImage(), 'h');
+    const ownerOnly = await db.images.insert(newImage({ userId }), 'h');
+
+    const found = await db.images.findWithOwnerAndAlbum(both);
+    expect(found?.image).toEqual(await db.images.findById(both));
+    expect(found?.owner).toEqual(await db.users.findById(userId));
+    expect(found?.owner?.language).toBe('zh-CN');
+    expect(found?.album).toEqual(await db.albums.findById(album.id));
+    expect(found?.album?.imageCount).toBe(1);
+
+    expect(await db.images.findWithOwnerAndAlbum(guest)).toEqual({ image: await db.images.findById(guest), owner: null, album: null });
+    const alone = await db.images.findWithOwnerAndAlbum(ownerOnly);
+    expect([alone?.owner?.id, alone?.album]).toEqual([userId, null]);
+    expect(await db.images.findWithOwnerAndAlbum(guest + 1_000_000)).toBeNull();
+    // Whatever its status: the caller decides what a deleting upload means.
+    await db.images.markDeleting(guest);
+    expect((await db.images.findWithOwnerAndAlbum(guest))?.image.status).toBe('deleting');
+  });
+
   it('shares tags between images case-insensitively, keeping the first spelling', async () => {
     const db = ctx.db();
     const sunset = unique('Sunset');

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Container } from '../../../container.js';
 import type { PublicIdCodec } from '../../../domain/public-id.js';
 import type { Clock } from '../../../ports/clock.js';
-import type { Album, Database, ImageRecord, User } from '../../../ports/repositories.js';
+import type { Album, Database, ImageInContext, User } from '../../../ports/repositories.js';
 import { AlbumService } from '../../../services/album.service.js';
 import type { DeletionService } from '../../../services/deletion.service.js';
 import { ImageDetailsService } from '../../../services/image-details.service.js';
@@ -87,11 +87,8 @@ export type ImageAccess =
  * Who may see an image: its owner and admins always; others not when the owner is disabled or the
  * album is private, only after the password when the album has one, and not before approval.
  */
-export async function imageAccess(deps: GalleryDeps, image: ImageRecord, viewer: User | null, unlocked: readonly number[]): Promise<ImageAccess> {
-  const [owner, album] = await Promise.all([
-    image.userId === null ? null : deps.db.users.findById(image.userId),
-    image.albumId === null ? null : deps.db.albums.findById(image.albumId),
-  ]);
+export function imageAccess(deps: Pick<GalleryDeps, 'details' | 'albums'>, found: ImageInContext, viewer: User | null, unlocked: readonly number[]): ImageAccess {
+  const { image, owner, album } = found;
   const manager = deps.details.canManage(viewer, image);
   if (!manager) {
     if (owner?.disabled) return { kind: 'hidden' };
@@ -103,6 +100,14 @@ export async function imageAccess(deps: GalleryDeps, image: ImageRecord, viewer:
     if (!image.isApproved) return { kind: 'unapproved', album, owner, manager };
   }
   return { kind: 'open', album, owner, manager };
+}
+
+/** An active upload with its owner and album, by the id segment of its URL; null when there is none. */
+export async function findViewable(deps: Pick<GalleryDeps, 'db' | 'ids'>, segment: string): Promise<ImageInContext | null> {
+  const id = idFromSegment(deps.ids, segment);
+  if (id === null) return null;
+  const found = await deps.db.images.findWithOwnerAndAlbum(id);
+  return found && found.image.status === 'active' ? found : null;
 }
 
 /** Decodes `{slug}.{id}` or `{id}`: only the part after the last dot counts (SPEC-API §2.5). */

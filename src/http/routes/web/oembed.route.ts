@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { escapeHtmlStrict as e } from '../../../domain/format.js';
-import type { ImageRecord } from '../../../ports/repositories.js';
+import type { ImageInContext } from '../../../ports/repositories.js';
 import { displayTitle } from '../../../web/gallery/grid.js';
 import { imageMedia } from '../../../web/gallery/media.js';
-import { idFromSegment, imageAccess, type GalleryDeps } from './gallery.routes.js';
+import { findViewable, imageAccess, type GalleryDeps } from './gallery.routes.js';
 
 const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 501: 'Not Implemented' };
 
@@ -23,7 +23,7 @@ function fail(reply: FastifyReply, status: number, message: string): FastifyRepl
 export function registerOembedRoute(app: FastifyInstance, deps: GalleryDeps): void {
   const origin = new URL(deps.urls.baseUrl).origin;
 
-  const findImage = async (target: string): Promise<ImageRecord | null> => {
+  const findImage = async (target: string): Promise<ImageInContext | null> => {
     let url: URL;
     try {
       url = new URL(target);
@@ -33,12 +33,8 @@ export function registerOembedRoute(app: FastifyInstance, deps: GalleryDeps): vo
     if (url.origin !== origin || !url.pathname.startsWith(`${deps.urls.basePath}/`)) return null;
     const [route, segment, ...rest] = url.pathname.slice(deps.urls.basePath.length + 1).split('/');
     if (!route || !segment || rest.length > 0 || (route !== deps.routes.image && route !== deps.routes.video)) return null;
-    const id = idFromSegment(deps.ids, segment);
-    if (id === null) return null;
-    const image = await deps.db.images.findById(id);
-    if (!image || image.status !== 'active') return null;
-    const access = await imageAccess(deps, image, null, []);
-    return access.kind === 'open' ? image : null;
+    const found = await findViewable(deps, segment);
+    return found && imageAccess(deps, found, null, []).kind === 'open' ? found : null;
   };
 
   app.get('/oembed', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
@@ -46,9 +42,9 @@ export function registerOembedRoute(app: FastifyInstance, deps: GalleryDeps): vo
     if (format !== 'json') return fail(reply, 501, 'Only format=json is supported');
     const target = request.query.url;
     if (typeof target !== 'string' || target === '') return fail(reply, 400, 'Missing url');
-    const image = await findImage(target);
-    if (!image) return fail(reply, 404, 'Not found');
-    const owner = image.userId === null ? null : await deps.db.users.findById(image.userId);
+    const found = await findImage(target);
+    if (!found) return fail(reply, 404, 'Not found');
+    const { image, owner } = found;
     const m = imageMedia(image, deps.urls);
     const title = displayTitle(image);
     const thumb = image.files.find((f) => f.kind === 'thumb');

@@ -5,7 +5,7 @@ import type { ImageRecord } from '../../../ports/repositories.js';
 import type { MessageKey } from '../../../web/i18n/index.js';
 import { gatePage } from '../../../web/gallery/album-pages.js';
 import { renderViewerPage } from '../../../web/gallery/viewer-page.js';
-import { field, gridContext, idFromSegment, imageAccess, requestPath, type GalleryDeps } from './gallery.routes.js';
+import { field, findViewable, gridContext, idFromSegment, imageAccess, requestPath, type GalleryDeps } from './gallery.routes.js';
 
 type IdParams = { Params: { route: string; id: string } };
 
@@ -25,15 +25,14 @@ export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): v
   };
 
   const viewer = async (request: FastifyRequest<{ Params: { route: string; slugId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
-    const image = await load(request.params.slugId);
-    if (!image) return kit.notFound(request, reply);
+    // The upload, its owner and its album in one read; then only the album's neighbours are left.
+    const found = await findViewable(deps, request.params.slugId);
+    if (!found) return kit.notFound(request, reply);
+    const { image } = found;
     const canonical = deps.urls.viewerPath(image);
     if (requestPath(request) !== canonical) return reply.redirect(canonical, 302);
     const ctx = await kit.ctx(request, reply);
-    // A visitor without an account never manages the album, so its neighbours are read alongside the
-    // access check (one round trip to the database instead of two); they are only shown if it passes.
-    const early = ctx.user === null && image.albumId !== null ? deps.db.listings.albumNeighbours(image.albumId, image.id, false) : null;
-    const [access, earlyNeighbours] = await Promise.all([imageAccess(deps, image, ctx.user, ctx.session?.data.unlockedAlbums ?? []), early]);
+    const access = imageAccess(deps, found, ctx.user, ctx.session?.data.unlockedAlbums ?? []);
     if (access.kind === 'hidden') return kit.notFound(request, reply);
     if (access.kind === 'locked') return kit.page(request, reply, 403, gatePage(access.album, ctx, gridContext(deps, ctx), { next: canonical, failed: false }));
     if (access.kind === 'unapproved') return kit.message(request, reply, 403, 'viewer.unapproved.title', 'viewer.unapproved.body');
@@ -48,7 +47,7 @@ export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): v
     }
     const albumManager = album !== null && deps.albums.isManager(ctx.user, album);
     const [neighbours, ownerAlbums] = await Promise.all([
-      album ? (earlyNeighbours ?? deps.db.listings.albumNeighbours(album.id, image.id, albumManager)) : null,
+      album ? deps.db.listings.albumNeighbours(album.id, image.id, albumManager) : null,
       manager && image.userId !== null ? deps.db.albums.listByUser(image.userId) : [],
     ]);
     const notice: MessageKey | null = request.query.saved !== undefined ? 'common.saved' : request.query.error === 'album' ? 'viewer.edit.albumInvalid' : null;
