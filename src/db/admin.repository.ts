@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AdminImageRow, AdminRepository, AdminUserRow, SiteStats } from '../ports/admin-repository.js';
 import type { DB } from './schema.js';
 import { affected } from './row-mapping.js';
+import { ACTIVE } from './image.mapping.js';
 
 /** SUM over no rows is NULL, and PostgreSQL's SUM of BIGINT is NUMERIC; both become plain numbers here. */
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
@@ -20,7 +21,7 @@ export class KyselyAdminRepository implements AdminRepository {
       .executeTakeFirstOrThrow();
     const images = await this.db
       .selectFrom('images')
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .select((eb) => [
         eb.fn.countAll<number>().as('all'),
         eb.fn.sum<number>(eb.case().when('kind', '=', 'video').then(1).else(0).end()).as('videos'),
@@ -53,7 +54,7 @@ export class KyselyAdminRepository implements AdminRepository {
   async listUsers(offset: number, limit: number): Promise<AdminUserRow[]> {
     const rows = await this.db
       .selectFrom('users')
-      .leftJoin('images', (join) => join.onRef('images.user_id', '=', 'users.id').on('images.status', '=', 'active'))
+      .leftJoin('images', (join) => join.onRef('images.user_id', '=', 'users.id').on('images.status', '=', ACTIVE))
       .select((eb) => [
         'users.id',
         'users.username',
@@ -96,7 +97,7 @@ export class KyselyAdminRepository implements AdminRepository {
       .selectFrom('images')
       .leftJoin('users', 'users.id', 'images.user_id')
       .leftJoin('image_files as thumb', (join) => join.onRef('thumb.image_id', '=', 'images.id').on('thumb.kind', '=', 'thumb'))
-      .where('images.status', '=', 'active')
+      .where('images.status', '=', ACTIVE)
       .select([
         'images.id',
         'images.kind',
@@ -134,7 +135,7 @@ export class KyselyAdminRepository implements AdminRepository {
     const row = await this.db
       .selectFrom('images')
       .where('user_id', '=', userId)
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return num(row.n);
@@ -150,7 +151,7 @@ export class KyselyAdminRepository implements AdminRepository {
       .updateTable('images')
       .set({ is_approved: 1 })
       .where('id', '=', id)
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .where('is_approved', '=', 0)
       .executeTakeFirst();
     return affected(result);

@@ -4,6 +4,7 @@ import type { AlbumPrivacy } from '../ports/repositories.js';
 import type { DB } from './schema.js';
 import { linkTags } from './image.repository.js';
 import { inTransaction } from './row-mapping.js';
+import { ACTIVE } from './image.mapping.js';
 
 /** Chunks keep statements under SQLite's bound-parameter limit. */
 const CHUNK = 500;
@@ -55,7 +56,7 @@ export class KyselyCurationRepository implements CurationRepository {
           .select(['id', 'album_id'])
           .where('id', 'in', chunk)
           .where('user_id', '=', userId)
-          .where('status', '=', 'active')
+          .where('status', '=', ACTIVE)
           .execute();
         if (owned.length === 0) continue;
         for (const row of owned) touched.add(row.album_id);

@@ -1,7 +1,17 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { ImageFile, ImageFileKind, ImageRecord, NewImage } from '../ports/repositories.js';
 import type { ImageFilesTable, ImagesTable } from './schema.js';
 import { narrow, toDateOrNull, toFlag, toMs, toMsOrNull } from './row-mapping.js';
+
+/**
+ * `images.status` values as SQL literals, for comparisons: never as bound parameters. SQLite
+ * matches a bound `status = ?` against the partial index `images_deleting` (status = 'deleting')
+ * by the value bound at the time, so it prepares the statement anew every time a value is bound,
+ * which cost a viewer page's album neighbours six times what running them does. A literal is
+ * planned once, and lets any planner match that partial index at all.
+ */
+export const ACTIVE = sql.lit('active');
+export const DELETING = sql.lit('deleting');
 
 /** The order files are listed in; the table itself has no order column. */
 export const FILE_KINDS: readonly ImageFileKind[] = ['image', 'thumb', 'medium', 'frame'];

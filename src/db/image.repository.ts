@@ -3,7 +3,7 @@ import type { Album, ImageInContext, ImageRecord, ImageRepository, NewImage, Use
 import type { AlbumsTable, DB, ImagesTable, SqlDialect, UsersTable } from './schema.js';
 import { toAlbum } from './album.repository.js';
 import { toUser } from './user.repository.js';
-import { FILE_KINDS, fileRow, imageRow, toImageFile, toImageRecord } from './image.mapping.js';
+import { ACTIVE, DELETING, FILE_KINDS, fileRow, imageRow, toImageFile, toImageRecord } from './image.mapping.js';
 import { affected, inTransaction, toMs } from './row-mapping.js';
 import { CompiledQueries } from './compiled-queries.js';
 
@@ -42,7 +42,7 @@ function withChildren(row: Selectable<ImagesTable> & { files_json: string; tags_
   return toImageRecord(row, JSON.parse(row.tags_json) as string[], files);
 }
 
-/** Every column of a table read through a join, each under `prefix` (the compiler checks none is missing). */
+/** Every column of a table read through a join (the compiler checks that none is missing). */
 function joinedColumns<T>() {
   return <const C extends ReadonlyArray<keyof T & string>>(columns: C & (Exclude<keyof T, C[number]> extends never ? unknown : never)) => columns;
 }
@@ -52,7 +52,10 @@ const OWNER_COLUMNS = joinedColumns<UsersTable>()([
 ]);
 const ALBUM_COLUMNS = joinedColumns<AlbumsTable>()(['id', 'user_id', 'name', 'description', 'privacy', 'password_hash', 'image_count', 'created_at']);
 
-/** The row of a left-joined table, back under its own column names; null when nothing joined. */
+/**
+ * The row of a left-joined table, whose columns were selected as `${prefix}${column}`, back under its
+ * own column names; null when nothing joined. The prefixes end in `__`, which no column name has.
+ */
 function joinedRow<T>(row: Readonly<Record<string, unknown>>, prefix: string, columns: ReadonlyArray<keyof T & string>): Selectable<T> | null {
   if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return null;
   const out: Record<string, unknown> = {};
@@ -125,13 +128,13 @@ export class KyselyImageRepository implements ImageRepository {
         .leftJoin('albums as album', 'album.id', 'images.album_id')
         .selectAll('images')
         .select(this.#childrenColumns)
-        .select(OWNER_COLUMNS.map((column) => sql.ref<unknown>(`owner.${column}`).as(`owner_${column}`)))
-        .select(ALBUM_COLUMNS.map((column) => sql.ref<unknown>(`album.${column}`).as(`album_${column}`)))
+        .select(OWNER_COLUMNS.map((column) => sql.ref<unknown>(`owner.${column}`).as(`owner__${column}`)))
+        .select(ALBUM_COLUMNS.map((column) => sql.ref<unknown>(`album.${column}`).as(`album__${column}`)))
         .where('images.id', '=', v.id),
     );
     if (!row) return null;
-    const owner = joinedRow<UsersTable>(row, 'owner_', OWNER_COLUMNS);
-    const album = joinedRow<AlbumsTable>(row, 'album_', ALBUM_COLUMNS);
+    const owner = joinedRow<UsersTable>(row, 'owner__', OWNER_COLUMNS);
+    const album = joinedRow<AlbumsTable>(row, 'album__', ALBUM_COLUMNS);
     const context: { image: ImageRecord; owner: User | null; album: Album | null } = {
       image: withChildren(row),
       owner: owner === null ? null : toUser(owner),
@@ -148,7 +151,7 @@ export class KyselyImageRepository implements ImageRepository {
       .select(this.#childrenColumns)
       .where('user_id', userId === null ? 'is' : '=', userId)
       .where('sha256', '=', sha256)
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .orderBy((eb) => eb.case().when('expires_at', 'is', null).then(0).else(1).end())
       .orderBy('expires_at', 'desc')
       .orderBy('id')
@@ -187,7 +190,7 @@ export class KyselyImageRepository implements ImageRepository {
       .updateTable('images')
       .set({ status: 'deleting', deleting_at: claimAt === null ? null : toMs(claimAt) })
       .where('id', '=', id)
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .executeTakeFirst();
     return affected(result);
   }
@@ -197,7 +200,7 @@ export class KyselyImageRepository implements ImageRepository {
       .selectFrom('images')
       .select('id')
       .where('expires_at', '<', toMs(now))
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .orderBy('expires_at')
       .orderBy('id')
       .limit(limit)
@@ -218,7 +221,7 @@ export class KyselyImageRepository implements ImageRepository {
       .updateTable('images')
       .set({ deleting_at: toMs(now) })
       .where('id', '=', id)
-      .where('status', '=', 'deleting')
+      .where('status', '=', DELETING)
       .where((eb) => eb.or([eb('deleting_at', 'is', null), eb('deleting_at', '<', toMs(staleBefore))]))
       .executeTakeFirst();
     return affected(result);
@@ -228,8 +231,7 @@ export class KyselyImageRepository implements ImageRepository {
     const rows = await this.db
       .selectFrom('images')
       .select('id')
-      // A literal, not a parameter: a planner can only match the partial index `images_deleting` against a constant.
-      .where('status', '=', sql.lit('deleting'))
+      .where('status', '=', DELETING)
       .$if(staleBefore !== undefined, (qb) =>
         qb.where((eb) => eb.or([eb('deleting_at', 'is', null), eb('deleting_at', '<', toMs(staleBefore ?? new Date(0)))])),
       )

@@ -4,6 +4,7 @@ import type { DB } from './schema.js';
 import type { SqliteReader } from './sqlite-reader.js';
 import { toAlbum } from './album.repository.js';
 import { narrow } from './row-mapping.js';
+import { ACTIVE } from './image.mapping.js';
 import { CompiledQueries } from './compiled-queries.js';
 
 interface TileRow {
@@ -70,8 +71,12 @@ export class KyselyListingRepository implements ListingRepository {
     const backwards = page.order === 'desc' ? page.after !== undefined : page.before !== undefined;
     const walk = page.before !== undefined ? 'desc' : page.after !== undefined ? 'asc' : page.order;
     // Every value is a bound parameter, so the SQL depends on these alone: compiled once per shape.
-    const values: Record<string, unknown> = { limit: page.limit + 1 };
-    let shape = `${scope.kind}:${walk}`;
+    const values: Record<string, unknown> = {};
+    // The page size is part of the SQL, not a parameter: SQLite plans a bound LIMIT by its value and
+    // would prepare the statement again on every run (see ACTIVE). Sizes are a few fixed settings.
+    const limit = page.limit + 1;
+    if (!Number.isSafeInteger(limit) || limit < 2) throw new RangeError(`page size must be a positive integer, got ${page.limit}`);
+    let shape = `${scope.kind}:${walk}:${limit}`;
     switch (scope.kind) {
       case 'explore':
         break;
@@ -102,7 +107,7 @@ export class KyselyListingRepository implements ListingRepository {
     }
     const reader = scope.kind === 'search' ? this.#reader : null;
     const elsewhere = reader === null ? undefined : (text: string, parameters: readonly unknown[]) => reader.all<TileRow>(text, parameters);
-    const rows = (await this.#compiled.rows(shape, values, (v) => this.listQuery(scope, walk, v), elsewhere)) as TileRow[];
+    const rows = (await this.#compiled.rows(shape, values, (v) => this.listQuery(scope, walk, limit, v), elsewhere)) as TileRow[];
     const more = rows.length > page.limit;
     const items = rows.slice(0, page.limit).map(toTile);
     if (backwards) items.reverse();
@@ -110,7 +115,7 @@ export class KyselyListingRepository implements ListingRepository {
   }
 
   /** The listing query of one shape; `v` holds its values (placeholders while it is compiled). */
-  private listQuery(scope: ListingScope, walk: 'asc' | 'desc', v: Record<string, unknown>) {
+  private listQuery(scope: ListingScope, walk: 'asc' | 'desc', limit: number, v: Record<string, unknown>) {
     const idColumn = scope.kind === 'tag' ? 'image_tags.image_id' : 'images.id';
     // Albums are joined only where their privacy decides what is listed.
     const needsAlbum = scope.kind === 'explore' || scope.kind === 'tag' || scope.kind === 'search' || (scope.kind === 'user' && !scope.includeHidden);
@@ -123,7 +128,7 @@ export class KyselyListingRepository implements ListingRepository {
         'images.nsfw', 'images.is_animated', 'images.duration', 'images.uploaded_at',
         'th.key as thumb_key', 'th.width as thumb_width', 'th.height as thumb_height',
       ])
-      .where('images.status', '=', 'active');
+      .where('images.status', '=', ACTIVE);
 
     const publicOnly = () =>
       query
@@ -164,7 +169,7 @@ export class KyselyListingRepository implements ListingRepository {
     }
     if (v.before !== undefined) query = query.where(sql.ref(idColumn), '<', v.before);
     if (v.after !== undefined) query = query.where(sql.ref(idColumn), '>', v.after);
-    return query.orderBy(sql.ref(idColumn), walk).limit(v.limit as number);
+    return query.orderBy(sql.ref(idColumn), walk).limit(sql.lit(limit));
   }
 
   async listAlbums(userId: number, options: { readonly publicOnly: boolean }): Promise<AlbumWithCover[]> {
@@ -179,7 +184,7 @@ export class KyselyListingRepository implements ListingRepository {
         .selectFrom('images')
         .select(['album_id', (eb) => eb.fn.min('id').as('cover_id')])
         .where('album_id', 'in', ids.slice(i, i + 500))
-        .where('status', '=', 'active');
+        .where('status', '=', ACTIVE);
       if (options.publicOnly) coverQuery = coverQuery.where('is_approved', '=', 1);
       const firsts = await coverQuery.groupBy('album_id').execute();
       const byImage = new Map(firsts.map((row) => [Number(row.cover_id), row.album_id]));
@@ -206,7 +211,7 @@ export class KyselyListingRepository implements ListingRepository {
     const rows = (await this.#compiled.rows(shape, values, (v) => {
       // Each side is a subquery: SQLite allows ORDER BY and LIMIT only on a whole compound select.
       const side = (album: unknown, bound: unknown, walk: 'asc' | 'desc') =>
-        this.db.selectFrom(this.listQuery(scope, walk, { album, [walk === 'desc' ? 'before' : 'after']: bound, limit: 1 }).as(walk === 'desc' ? 'p' : 'n')).selectAll();
+        this.db.selectFrom(this.listQuery(scope, walk, 1, { album, [walk === 'desc' ? 'before' : 'after']: bound }).as(walk === 'desc' ? 'p' : 'n')).selectAll();
       return side(v.prevAlbum, v.before, 'desc').unionAll(side(v.nextAlbum, v.after, 'asc'));
     })) as TileRow[];
     const prev = rows.find((row) => row.id < imageId);
