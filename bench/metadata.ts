@@ -85,7 +85,9 @@ export function seedSqlite(file: string, images: number, albums: number): void {
       ).run(BigInt(images), BigInt(perAlbum), BigInt(CHAIN), BigInt(T0), BigInt(T0));
       for (const statement of fileInserts(FILES, (...parts) => parts.join(' || '))) db.prepare(statement).run();
     })();
-    db.exec('analyze');
+    // No ANALYZE: Pinhole never runs it, so a site's SQLite file has no statistics, and its queries
+    // are written for that. With sqlite_stat4 present SQLite prepares again, on every run, each
+    // statement whose plan could depend on a bound value (album pages and neighbours among them).
   } finally {
     db.close();
   }
