@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Album, ImageInContext, ImageRecord, ImageRepository, NewImage, User } from '../ports/repositories.js';
+import type { ImageInContext, ImageRecord, ImageRepository, NewImage } from '../ports/repositories.js';
 import type { AlbumsTable, DB, ImagesTable, SqlDialect, UsersTable } from './schema.js';
 import { toAlbum } from './album.repository.js';
 import { toUser } from './user.repository.js';
@@ -135,12 +135,7 @@ export class KyselyImageRepository implements ImageRepository {
     if (!row) return null;
     const owner = joinedRow<UsersTable>(row, 'owner__', OWNER_COLUMNS);
     const album = joinedRow<AlbumsTable>(row, 'album__', ALBUM_COLUMNS);
-    const context: { image: ImageRecord; owner: User | null; album: Album | null } = {
-      image: withChildren(row),
-      owner: owner === null ? null : toUser(owner),
-      album: album === null ? null : toAlbum(album),
-    };
-    return context;
+    return { image: withChildren(row), owner: owner === null ? null : toUser(owner), album: album === null ? null : toAlbum(album) };
   }
 
   /** Among several matches, prefers the copy that lives longest (no expiry, then the latest expiry). */
