@@ -77,7 +77,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     });
   const clock = overrides.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
-  const opened = await openDatabase(config.database);
+  const opened = await openDatabase(config.database, { onWarning: (message) => logger.warn(message) });
   // The Redis and S3 clients are loaded only when configured (they are large modules to hold in memory).
   const redisModule = config.redisUrl === null ? null : await import('./redis/redis-rate-limit.repository.js');
   const redis = redisModule === null || config.redisUrl === null ? null : redisModule.createRedisClient(config.redisUrl);

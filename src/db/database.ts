@@ -41,7 +41,18 @@ export interface DatabaseOptions {
    * connection and the next query reconnects; without a listener pg would crash the process.
    */
   readonly onPoolError?: (error: Error) => void;
+  /** Something about the database an operator should know, found while opening it (the server logs it). */
+  readonly onWarning?: (message: string) => void;
 }
+
+/**
+ * SQLite statistics from an `ANALYZE` (`sqlite_stat4`) make SQLite prepare again, on every run, each
+ * statement whose plan could depend on a bound value: most page-view queries, 40–50 % more CPU per
+ * viewer page (BENCHMARKS.md). Pinhole never writes them, so they come from maintenance by hand.
+ */
+export const SQLITE_STATISTICS_WARNING =
+  'pinhole.db holds SQLite statistics (sqlite_stat4, from ANALYZE or PRAGMA optimize), which make every page view cost more: ' +
+  'run "DROP TABLE sqlite_stat1; DROP TABLE sqlite_stat4;" on it and restart (docs/deploy.md)';
 
 const PG_POOL_SIZE = 10;
 const PG_INT8 = 20;
@@ -70,6 +81,10 @@ export async function openKyselyDatabase(config: DatabaseConfig, options: Databa
   try {
     const migrationSchema = config.kind === 'postgres' ? await preparePostgresSchema(db, config.schema) : undefined;
     await migrate(db, dialect, migrationSchema);
+    if (dialect === 'sqlite' && options.onWarning !== undefined) {
+      const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'sqlite_stat4'`.execute(db);
+      if (rows.length > 0) options.onWarning(SQLITE_STATISTICS_WARNING);
+    }
   } catch (error) {
     await db.destroy();
     throw error;

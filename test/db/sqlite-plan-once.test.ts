@@ -13,7 +13,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
+import { openDatabase, SQLITE_STATISTICS_WARNING } from '../../src/db/database.js';
 import { KyselyImageRepository } from '../../src/db/image.repository.js';
 import { KyselyListingRepository } from '../../src/db/listing.repository.js';
 import type { DB } from '../../src/db/schema.js';
@@ -98,5 +98,26 @@ describe('SQLite statements of page views', () => {
     const page = await listings().listImages({ kind: 'album', albumId: 1, includeUnapproved: false }, { order: 'desc', limit: 2 });
     expect([page.items.map((item) => item.id), page.more]).toEqual([[7, 5], true]);
     expect((await images().findWithOwnerAndAlbum(5))?.album?.id).toBe(1);
+  });
+});
+
+describe('SQLite statistics', () => {
+  it('warns when the file was analysed (sqlite_stat4 makes SQLite re-plan), and not otherwise', async () => {
+    const file = path.join(dir, 'analysed.db');
+    const open = async () => {
+      const warnings: string[] = [];
+      await (await openDatabase({ kind: 'sqlite', file }, { onWarning: (message) => warnings.push(message) })).close();
+      return warnings;
+    };
+    expect(await open()).toEqual([]);
+    const raw = new BetterSqlite3(file);
+    raw.exec(`insert into users (id, username, username_lower, is_admin, created_at) values (1, 'ann', 'ann', 0, 0); analyze;`);
+    raw.close();
+    expect(await open()).toEqual([SQLITE_STATISTICS_WARNING]);
+    // What the warning tells the operator to do is enough.
+    const fix = new BetterSqlite3(file);
+    fix.exec('drop table sqlite_stat1; drop table sqlite_stat4;');
+    fix.close();
+    expect(await open()).toEqual([]);
   });
 });
