@@ -24,6 +24,11 @@ export class UrlBuilder {
     return this.options.baseUrl;
   }
 
+  /** Whether viewer paths carry the title's slug (`/image/slug.id`) rather than the id alone. */
+  get seoUrls(): boolean {
+    return this.options.seoUrls;
+  }
+
   routeFor(kind: 'image' | 'video'): string {
     return kind === 'video' ? this.options.routes.video : this.options.routes.image;
   }

@@ -148,6 +148,27 @@ describe('the viewer page', () => {
     expect(start.text).toContain('<script type="module" src="/static/gallery.js"></script>');
   });
 
+  it('redirects a short URL to the titled path, and serves it when the title gives no slug', async () => {
+    const a = await album(server, alice.user, 'public', 'Short ones');
+    const albumId = server.c.ids.encode(a.id);
+    const titled = await upload(server, alice.key, { title: 'Harbour lights', album_id: albumId });
+    const bare = await upload(server, alice.key, { title: '???', album_id: albumId });
+    const id = (image: Record<string, unknown>) => String(image.id_encoded);
+
+    const short = await new WebSession(server).get(`/image/${id(titled)}`);
+    expect([short.status, short.location]).toEqual([302, path(titled)]);
+    expect(path(titled)).toMatch(/^\/image\/Harbour-lights\./);
+
+    // No slug: the short path is the canonical one, a whole page with owner and album.
+    expect(path(bare)).toBe(`/image/${id(bare)}`);
+    const page = await new WebSession(server).get(path(bare));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<a href="/user/alice" rel="author">alice</a>');
+    expect(page.text).toContain(`<a href="/album/Short-ones.${albumId}">Short ones</a>`);
+    expect(page.text).toContain(`href="${path(titled)}"`);
+    expect((await new WebSession(server).get(`/image/${server.c.ids.encode(99_999_999)}`)).status).toBe(404);
+  });
+
   it('counts a view once per browser, and not the owner’s', async () => {
     const image = await upload(server, alice.key, { title: 'Counted' });
     const id = server.c.ids.decode(String(image.id_encoded))!;

@@ -25,8 +25,17 @@ export function registerViewerRoutes(app: FastifyInstance, deps: GalleryDeps): v
   };
 
   const viewer = async (request: FastifyRequest<{ Params: { route: string; slugId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+    const segment = request.params.slugId;
+    // A bare id where viewer paths carry slugs is a short URL, nearly always redirected, for which the
+    // upload's own row is enough (an upload whose title gives no slug reads again below).
+    if (deps.urls.seoUrls && !segment.includes('.')) {
+      const image = await load(segment);
+      if (!image) return kit.notFound(request, reply);
+      const canonical = deps.urls.viewerPath(image);
+      if (requestPath(request) !== canonical) return reply.redirect(canonical, 302);
+    }
     // The upload, its owner and its album in one read; then only the album's neighbours are left.
-    const found = await findViewable(deps, request.params.slugId);
+    const found = await findViewable(deps, segment);
     if (!found) return kit.notFound(request, reply);
     const { image } = found;
     const canonical = deps.urls.viewerPath(image);
