@@ -19,9 +19,9 @@ import { KyselyListingRepository } from '../../src/db/listing.repository.js';
 import type { DB } from '../../src/db/schema.js';
 import { PinholeSqliteDialect } from '../../src/db/sqlite-dialect.js';
 import type { ListingScope } from '../../src/ports/gallery.js';
+import { createUser, newImage } from './db-fixtures.js';
 
 let dir: string;
-let connection: BetterSqlite3.Database;
 let kysely: Kysely<DB>;
 const sent: string[] = [];
 
@@ -30,9 +30,8 @@ beforeAll(async () => {
   const file = path.join(dir, 'pinhole.db');
   // The real schema, from the migrations; then a connection whose every statement is recorded.
   await (await openDatabase({ kind: 'sqlite', file })).close();
-  connection = new BetterSqlite3(file);
   kysely = new Kysely<DB>({
-    dialect: new PinholeSqliteDialect({ database: connection }),
+    dialect: new PinholeSqliteDialect({ database: new BetterSqlite3(file) }),
     log: (event) => {
       sent.push(event.query.sql);
     },
@@ -84,20 +83,25 @@ describe('SQLite statements of page views', () => {
   });
 
   it('still reads what is there', async () => {
-    connection.exec(`insert into users (id, username, username_lower, is_admin, created_at) values (1, 'ann', 'ann', 0, 0)`);
-    connection.exec(`insert into albums (id, user_id, name, privacy, created_at) values (1, 1, 'a', 'public', 0)`);
-    const row = (id: number, status: string) =>
-      `(${id}, 1, 1, 'image', 'n${id}', 'jpeg', 'image/jpeg', 'datefolder', '2024/01/01', 'f.jpeg', 1, 1, 1, 'm', 's${id}', 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, '127.0.0.1', '${status}')`;
-    connection.exec(
-      `insert into images (id, user_id, album_id, kind, name, extension, mime, storage_mode, date_path, original_filename, size, width, height, md5, sha256,
-        chain, thumb_size, medium_size, frame_size, is_animated, is_approved, is_360, nsfw, duration, date_ms, uploaded_at, uploader_ip, status)
-       values ${[row(3, 'active'), row(4, 'deleting'), row(5, 'active'), row(6, 'deleting'), row(7, 'active')].join(', ')}`,
-    );
-    const { prev, next } = await listings().albumNeighbours(1, 5, false);
-    expect([prev?.id, next?.id]).toEqual([3, 7]);
-    const page = await listings().listImages({ kind: 'album', albumId: 1, includeUnapproved: false }, { order: 'desc', limit: 2 });
-    expect([page.items.map((item) => item.id), page.more]).toEqual([[7, 5], true]);
-    expect((await images().findWithOwnerAndAlbum(5))?.album?.id).toBe(1);
+    // Rows written through the repositories of a second connection, as the server writes them.
+    const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'pinhole.db') });
+    try {
+      const userId = await createUser(db);
+      const { id: albumId } = await db.albums.create({ userId, name: 'a', description: null, privacy: 'public', createdAt: new Date(0) });
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await db.images.insert(newImage({ userId, albumId }), 'h'));
+      const [first, gone, middle, alsoGone, last] = ids as [number, number, number, number, number];
+      await db.images.markDeleting(gone);
+      await db.images.markDeleting(alsoGone);
+
+      const { prev, next } = await listings().albumNeighbours(albumId, middle, false);
+      expect([prev?.id, next?.id]).toEqual([first, last]);
+      const page = await listings().listImages({ kind: 'album', albumId, includeUnapproved: false }, { order: 'desc', limit: 2 });
+      expect([page.items.map((item) => item.id), page.more]).toEqual([[last, middle], true]);
+      expect((await images().findWithOwnerAndAlbum(middle))?.album?.id).toBe(albumId);
+    } finally {
+      await db.close();
+    }
   });
 });
 
